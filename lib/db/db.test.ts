@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId, today } from '../ids';
+import { migrate } from './migrate';
+import { createTestDatabase, postgresTestUrl, testProviders, type TTestDatabase } from './test-database';
+
+if (process.env.QORGAU_REQUIRE_POSTGRES === '1' && !postgresTestUrl()) {
+  throw new Error('QORGAU_REQUIRE_POSTGRES=1 but QORGAU_TEST_POSTGRES_URL is not set: the PostgreSQL lane cannot run');
+}
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+
+describe.each(testProviders())('data layer on %s', (provider) => {
+  let t: TTestDatabase;
+  let orgId: string;
+  let reviewerId: string;
+
+  beforeAll(async () => {
+    t = await createTestDatabase(provider);
+    orgId = newId();
+    reviewerId = newId();
+    await t.db.organisation.create({
+      data: { id: orgId, slug: `org-${orgId.slice(0, 6).toLowerCase()}`, name: 'Test org', signingPublicKey: bytes(1, 2, 3), createdDay: today() },
+    });
+    await t.db.reviewer.create({
+      data: {
+        id: reviewerId,
+        organisationId: orgId,
+        login: 'reviewer',
+        displayName: 'Reviewer',
+        role: 'reviewer',
+        status: 'active',
+        passwordSalt: bytes(9),
+        authKeyHash: 'hash',
+        createdAt: new Date(),
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  const newReport = (overrides: Record<string, unknown> = {}) => ({
+    id: newId(),
+    organisationId: orgId,
+    directorySerial: 1,
+    sealedBody: bytes(0, 255, 0, 128),
+    reporterEnvelope: bytes(7, 7),
+    keyCommitment: bytes(8, 8),
+    accessTokenHash: newId(),
+    receivedDay: today(),
+    updatedDay: today(),
+    ...overrides,
+  });
+
+  it('applies migrations once: a second run finds nothing to do', async () => {
+    const again = await migrate(t.url);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied.length).toBeGreaterThan(0);
+  });
+
+  it('stores sealed payloads byte for byte, including zero and 0xff bytes', async () => {
+    const report = newReport({ sealedBody: new Uint8Array(Array.from({ length: 256 }, (_, i) => i)) });
+    await t.db.report.create({ data: report });
+    const stored = await t.db.report.findUniqueOrThrow({ where: { id: report.id } });
+    expect(Array.from(stored.sealedBody)).toEqual(Array.from(report.sealedBody as Uint8Array));
+    expect(stored.status).toBe('new');
+  });
+
+  it('stores a report with its envelopes whole or not at all', async () => {
+    const report = newReport();
+    await expect(
+      t.db.$transaction([
+        t.db.report.create({ data: report }),
+        t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: bytes(1) } }),
+        // The same reviewer twice violates the unique constraint: the whole transaction must roll back.
+        t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: bytes(2) } }),
+      ]),
+    ).rejects.toThrow();
+    expect(await t.db.report.findUnique({ where: { id: report.id } })).toBeNull();
+    expect(await t.db.reportEnvelope.count({ where: { reportId: report.id } })).toBe(0);
+  });
+
+  it('refuses a second report with the same access-token hash', async () => {
+    const first = newReport();
+    await t.db.report.create({ data: first });
+    await expect(t.db.report.create({ data: newReport({ accessTokenHash: first.accessTokenHash }) })).rejects.toThrow();
+  });
+
+  it('deletes envelopes, attachments, messages and triage with their report', async () => {
+    const report = newReport();
+    await t.db.report.create({ data: report });
+    await t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: bytes(1) } });
+    await t.db.attachment.create({
+      data: { id: newId(), reportId: report.id, storageKey: newId(), paddedSize: 65536, chunkSize: 65536, chunkCount: 1, createdDay: today(), expiresDay: today() },
+    });
+    await t.db.message.create({ data: { id: newId(), reportId: report.id, seq: 1, direction: 'to_reporter', sealed: bytes(3), createdDay: today() } });
+    await t.db.triageRecord.create({ data: { id: newId(), reportId: report.id, epoch: 1, sealed: bytes(4), updatedDay: today() } });
+    await t.db.report.delete({ where: { id: report.id } });
+    const where = { reportId: report.id };
+    const counts = await Promise.all([
+      t.db.reportEnvelope.count({ where }),
+      t.db.attachment.count({ where }),
+      t.db.message.count({ where }),
+      t.db.triageRecord.count({ where }),
+    ]);
+    expect(counts).toEqual([0, 0, 0, 0]);
+  });
+
+  it('keeps the audit chain in one order per organisation', async () => {
+    const event = (seq: number) => ({ id: newId(), organisationId: orgId, seq, day: today(), action: 'test', prevHash: 'p', hash: `h${seq}` });
+    await t.db.auditEvent.create({ data: event(1) });
+    await expect(t.db.auditEvent.create({ data: event(1) })).rejects.toThrow();
+  });
+
+  if (provider === 'sqlite') {
+    it('opens SQLite durable (WAL, synchronous FULL), with foreign keys and secure delete', async () => {
+      const pragma = async (name: string) => {
+        const rows = await t.db.$queryRawUnsafe<Record<string, unknown>[]>(`PRAGMA ${name}`);
+        return String(Object.values(rows[0] ?? {})[0]);
+      };
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('synchronous')).toBe('2');
+      expect(await pragma('foreign_keys')).toBe('1');
+      expect(await pragma('secure_delete')).toBe('1');
+    });
+
+    it('keeps every SQLite table WITHOUT ROWID, so storage order follows random ids, not arrival', async () => {
+      const tables = await t.db.$queryRawUnsafe<{ name: string; sql: string }[]>(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+      );
+      expect(tables.length).toBeGreaterThan(10);
+      for (const table of tables) expect(table.sql, table.name).toMatch(/WITHOUT ROWID\s*$/);
+    });
+  }
+});
+
+describe('migrations', () => {
+  it('refuse to run when an applied migration file was edited afterwards', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qorgau-mig-'));
+    fs.cpSync(path.resolve(import.meta.dirname, '..', '..', 'prisma', 'migrations'), dir, { recursive: true });
+    const url = `file:${path.join(dir, 'test.db')}`;
+    await migrate(url, dir);
+    const first = fs.readdirSync(dir).filter((n) => /^\d{4}_/.test(n)).sort()[0]!;
+    fs.appendFileSync(path.join(dir, first, 'sqlite.sql'), '\n-- edited\n');
+    await expect(migrate(url, dir)).rejects.toThrow(/was changed after it was applied/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

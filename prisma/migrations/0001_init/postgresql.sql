@@ -1,0 +1,243 @@
+-- CreateTable
+CREATE TABLE "Organisation" (
+    "id" TEXT NOT NULL,
+    "slug" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "isDemo" BOOLEAN NOT NULL DEFAULT false,
+    "signingPublicKey" BYTEA NOT NULL,
+    "retentionDays" INTEGER NOT NULL DEFAULT 0,
+    "keepStatistics" BOOLEAN NOT NULL DEFAULT true,
+    "createdDay" TEXT NOT NULL,
+
+    CONSTRAINT "Organisation_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ReviewerDirectory" (
+    "id" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "serial" INTEGER NOT NULL,
+    "document" TEXT NOT NULL,
+    "signature" BYTEA NOT NULL,
+    "createdDay" TEXT NOT NULL,
+
+    CONSTRAINT "ReviewerDirectory_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Reviewer" (
+    "id" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "login" TEXT NOT NULL,
+    "displayName" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "passwordSalt" BYTEA NOT NULL,
+    "authKeyHash" TEXT NOT NULL,
+    "totpSecretSealed" BYTEA,
+    "totpLastStep" INTEGER,
+    "xwingPublicKey" BYTEA,
+    "signingPublicKey" BYTEA,
+    "wrappedSecretKeys" BYTEA,
+    "recoveryWrappedSecretKeys" BYTEA,
+    "sessionVersion" INTEGER NOT NULL DEFAULT 0,
+    "failedLogins" INTEGER NOT NULL DEFAULT 0,
+    "lockedUntil" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "approvedAt" TIMESTAMP(3),
+    "revokedAt" TIMESTAMP(3),
+
+    CONSTRAINT "Reviewer_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Invitation" (
+    "id" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "tokenHash" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "usedAt" TIMESTAMP(3),
+    "createdById" TEXT NOT NULL,
+
+    CONSTRAINT "Invitation_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "TeamKeyEnvelope" (
+    "id" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "epoch" INTEGER NOT NULL,
+    "reviewerId" TEXT NOT NULL,
+    "envelope" BYTEA NOT NULL,
+
+    CONSTRAINT "TeamKeyEnvelope_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AuditEvent" (
+    "id" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "seq" INTEGER NOT NULL,
+    "day" TEXT NOT NULL,
+    "actorId" TEXT,
+    "action" TEXT NOT NULL,
+    "subject" TEXT,
+    "detail" TEXT,
+    "prevHash" TEXT NOT NULL,
+    "hash" TEXT NOT NULL,
+
+    CONSTRAINT "AuditEvent_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Report" (
+    "id" TEXT NOT NULL,
+    "organisationId" TEXT NOT NULL,
+    "directorySerial" INTEGER NOT NULL,
+    "sealedBody" BYTEA NOT NULL,
+    "reporterEnvelope" BYTEA NOT NULL,
+    "keyCommitment" BYTEA NOT NULL,
+    "accessTokenHash" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'new',
+    "assigneeId" TEXT,
+    "expectedAttachments" INTEGER NOT NULL DEFAULT 0,
+    "isComplete" BOOLEAN NOT NULL DEFAULT false,
+    "receivedDay" TEXT NOT NULL,
+    "updatedDay" TEXT NOT NULL,
+
+    CONSTRAINT "Report_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ReportEnvelope" (
+    "id" TEXT NOT NULL,
+    "reportId" TEXT NOT NULL,
+    "reviewerId" TEXT NOT NULL,
+    "envelope" BYTEA NOT NULL,
+
+    CONSTRAINT "ReportEnvelope_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Attachment" (
+    "id" TEXT NOT NULL,
+    "reportId" TEXT NOT NULL,
+    "storageKey" TEXT NOT NULL,
+    "paddedSize" INTEGER NOT NULL,
+    "chunkSize" INTEGER NOT NULL,
+    "chunkCount" INTEGER NOT NULL,
+    "receivedChunks" INTEGER NOT NULL DEFAULT 0,
+    "isComplete" BOOLEAN NOT NULL DEFAULT false,
+    "createdDay" TEXT NOT NULL,
+    "expiresDay" TEXT NOT NULL,
+
+    CONSTRAINT "Attachment_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Message" (
+    "id" TEXT NOT NULL,
+    "reportId" TEXT NOT NULL,
+    "seq" INTEGER NOT NULL,
+    "direction" TEXT NOT NULL,
+    "sealed" BYTEA NOT NULL,
+    "createdDay" TEXT NOT NULL,
+
+    CONSTRAINT "Message_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "TriageRecord" (
+    "id" TEXT NOT NULL,
+    "reportId" TEXT NOT NULL,
+    "epoch" INTEGER NOT NULL,
+    "sealed" BYTEA NOT NULL,
+    "updatedDay" TEXT NOT NULL,
+
+    CONSTRAINT "TriageRecord_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "UsedChallenge" (
+    "id" TEXT NOT NULL,
+    "expiresHour" TEXT NOT NULL,
+
+    CONSTRAINT "UsedChallenge_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Organisation_slug_key" ON "Organisation"("slug");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ReviewerDirectory_organisationId_serial_key" ON "ReviewerDirectory"("organisationId", "serial");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Reviewer_organisationId_login_key" ON "Reviewer"("organisationId", "login");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Invitation_tokenHash_key" ON "Invitation"("tokenHash");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "TeamKeyEnvelope_organisationId_epoch_reviewerId_key" ON "TeamKeyEnvelope"("organisationId", "epoch", "reviewerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AuditEvent_organisationId_seq_key" ON "AuditEvent"("organisationId", "seq");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Report_accessTokenHash_key" ON "Report"("accessTokenHash");
+
+-- CreateIndex
+CREATE INDEX "Report_organisationId_status_idx" ON "Report"("organisationId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ReportEnvelope_reportId_reviewerId_key" ON "ReportEnvelope"("reportId", "reviewerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Attachment_storageKey_key" ON "Attachment"("storageKey");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Message_reportId_seq_key" ON "Message"("reportId", "seq");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "TriageRecord_reportId_key" ON "TriageRecord"("reportId");
+
+-- AddForeignKey
+ALTER TABLE "ReviewerDirectory" ADD CONSTRAINT "ReviewerDirectory_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Reviewer" ADD CONSTRAINT "Reviewer_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Invitation" ADD CONSTRAINT "Invitation_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "TeamKeyEnvelope" ADD CONSTRAINT "TeamKeyEnvelope_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "TeamKeyEnvelope" ADD CONSTRAINT "TeamKeyEnvelope_reviewerId_fkey" FOREIGN KEY ("reviewerId") REFERENCES "Reviewer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AuditEvent" ADD CONSTRAINT "AuditEvent_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Report" ADD CONSTRAINT "Report_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Report" ADD CONSTRAINT "Report_assigneeId_fkey" FOREIGN KEY ("assigneeId") REFERENCES "Reviewer"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ReportEnvelope" ADD CONSTRAINT "ReportEnvelope_reportId_fkey" FOREIGN KEY ("reportId") REFERENCES "Report"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ReportEnvelope" ADD CONSTRAINT "ReportEnvelope_reviewerId_fkey" FOREIGN KEY ("reviewerId") REFERENCES "Reviewer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Attachment" ADD CONSTRAINT "Attachment_reportId_fkey" FOREIGN KEY ("reportId") REFERENCES "Report"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Message" ADD CONSTRAINT "Message_reportId_fkey" FOREIGN KEY ("reportId") REFERENCES "Report"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "TriageRecord" ADD CONSTRAINT "TriageRecord_reportId_fkey" FOREIGN KEY ("reportId") REFERENCES "Report"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
