@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const SOURCE = /\.(?:[cm]?[jt]sx?)$/;
+const SKIP_DIRS = new Set(['node_modules', '.next', '.git', 'generated', 'test-results', 'playwright-report']);
+/** import/export … from 'libsodium…', import('libsodium…'), require('libsodium…'), import 'libsodium…'. */
+const LIBSODIUM = /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)["'`]libsodium[^"'`]*["'`]/;
+
+function sourceFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    if (SKIP_DIRS.has(name)) return [];
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return SOURCE.test(name) ? [path] : [];
+  });
+}
+
+function offenders(): string[] {
+  const scanned = ['app', 'lib', 'scripts', 'bench', 'components', 'e2e', 'proxy.ts', 'middleware.ts']
+    .flatMap((entry) => (entry.endsWith('.ts') ? [join(root, entry)] : sourceFiles(join(root, entry))))
+    .filter((path) => {
+      const rel = relative(root, path).split(sep).join('/');
+      if (rel.startsWith('lib/crypto/') || rel.startsWith('bench/crypto/') || rel.startsWith('e2e/crypto/')) return false;
+      try {
+        statSync(path);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  return scanned.filter((path) => LIBSODIUM.test(readFileSync(path, 'utf8'))).map((path) => relative(root, path));
+}
+
+describe('crypto boundary', () => {
+  it('no file outside lib/crypto (and its bench and browser tests) imports or requires libsodium', () => {
+    expect(offenders()).toEqual([]);
+  });
+
+  it('the pattern catches every import form it is meant to catch', () => {
+    for (const line of [
+      "import sodium from 'libsodium-wrappers-sumo';",
+      'import * as s from "libsodium-wrappers";',
+      "export { default } from 'libsodium-wrappers-sumo'",
+      "const s = require('libsodium-wrappers-sumo')",
+      "const s = await import('libsodium-sumo')",
+      "import 'libsodium-wrappers'",
+    ]) {
+      expect(LIBSODIUM.test(line), line).toBe(true);
+    }
+    expect(LIBSODIUM.test("import { sealReport } from '@/lib/crypto';")).toBe(false);
+  });
+
+  it('lib/crypto imports libsodium only in sodium.ts, as the ESM default import, never through require', () => {
+    const dir = fileURLToPath(new URL('.', import.meta.url));
+    const importers = sourceFiles(dir)
+      .filter((path) => !path.endsWith('.test.ts'))
+      .filter((path) => LIBSODIUM.test(readFileSync(path, 'utf8')))
+      .map((path) => relative(dir, path));
+    expect(importers).toEqual(['sodium.ts']);
+    const text = readFileSync(join(dir, 'sodium.ts'), 'utf8');
+    expect(text).toContain("import sodium from 'libsodium-wrappers-sumo';");
+    // (This file is skipped: it spells the forbidden forms out as test data.)
+    for (const path of sourceFiles(dir).filter((p) => !p.endsWith('boundary.test.ts'))) {
+      expect(readFileSync(path, 'utf8'), path).not.toMatch(/require\s*\(\s*["'`]libsodium/);
+      expect(readFileSync(path, 'utf8'), path).not.toMatch(/Math\.random/);
+    }
+  });
+});
