@@ -32,7 +32,7 @@ describe.each(testProviders())('data layer on %s', (provider) => {
         displayName: 'Reviewer',
         role: 'reviewer',
         status: 'active',
-        passwordSalt: bytes(9),
+        passwordSalt: 'c2FsdHNhbHRzYWx0c2FsdA', kdfOpsLimit: 1, kdfMemLimit: 8192,
         authKeyHash: 'hash',
         createdAt: new Date(),
       },

@@ -17,7 +17,7 @@ CREATE TABLE "ReviewerDirectory" (
     "id" TEXT NOT NULL,
     "organisationId" TEXT NOT NULL,
     "serial" INTEGER NOT NULL,
-    "document" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
     "signature" BYTEA NOT NULL,
     "createdDay" TEXT NOT NULL,
 
@@ -32,14 +32,16 @@ CREATE TABLE "Reviewer" (
     "displayName" TEXT NOT NULL,
     "role" TEXT NOT NULL,
     "status" TEXT NOT NULL,
-    "passwordSalt" BYTEA NOT NULL,
+    "passwordSalt" TEXT NOT NULL,
+    "kdfOpsLimit" INTEGER NOT NULL,
+    "kdfMemLimit" INTEGER NOT NULL,
     "authKeyHash" TEXT NOT NULL,
     "totpSecretSealed" BYTEA,
     "totpLastStep" INTEGER,
     "xwingPublicKey" BYTEA,
     "signingPublicKey" BYTEA,
-    "wrappedSecretKeys" BYTEA,
-    "recoveryWrappedSecretKeys" BYTEA,
+    "wrappedSecretKeys" TEXT,
+    "recoveryWrappedSecretKeys" TEXT,
     "sessionVersion" INTEGER NOT NULL DEFAULT 0,
     "failedLogins" INTEGER NOT NULL DEFAULT 0,
     "lockedUntil" TIMESTAMP(3),
@@ -69,7 +71,7 @@ CREATE TABLE "TeamKeyEnvelope" (
     "organisationId" TEXT NOT NULL,
     "epoch" INTEGER NOT NULL,
     "reviewerId" TEXT NOT NULL,
-    "envelope" BYTEA NOT NULL,
+    "envelope" TEXT NOT NULL,
 
     CONSTRAINT "TeamKeyEnvelope_pkey" PRIMARY KEY ("id")
 );

@@ -1,0 +1,71 @@
+/**
+ * Starts the built app for the end-to-end tests: a fresh SQLite database under var/e2e (migrated
+ * and seeded with the demo organisation), fresh secrets, and `next start` on 127.0.0.1:3100.
+ * Everything the server prints goes to var/e2e/server.log as well, so tests can check the logs.
+ * Run by Playwright's webServer; stops when Playwright stops it.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from '../lib/db/migrate';
+import { seedDemo } from '../lib/demo/seed-demo';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dir = path.join(root, 'var', 'e2e');
+const port = process.env.QORGAU_E2E_PORT ?? '3100';
+
+async function main(): Promise<void> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const env: Record<string, string> = {
+    DATABASE_URL: process.env.QORGAU_E2E_DATABASE_URL ?? `file:${path.join(dir, 'qorgau.db')}`,
+    QORGAU_SERVER_SECRET: randomBytes(32).toString('base64url'),
+    NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+    QORGAU_ORIGIN: `http://127.0.0.1:${port}`,
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    QORGAU_ORG_SLUG: 'demo',
+    QORGAU_UPLOAD_DIR: path.join(dir, 'uploads'),
+    QORGAU_QUICK_EXIT_URL: 'https://www.google.com/',
+    // A well-formed but made-up onion address, to test the Onion-Location header.
+    QORGAU_ONION_LOCATION: `http://${'q'.repeat(52)}abcd.onion`,
+  };
+  await migrate(env.DATABASE_URL!);
+  // Interactive Argon2id cost: the same code path as production at a cost the 2-core CI can afford.
+  const demo = await seedDemo({
+    databaseUrl: env.DATABASE_URL!,
+    serverSecret: env.QORGAU_SERVER_SECRET!,
+    stateDir: path.join(dir, 'demo'),
+    kdf: { opsLimit: 2, memLimit: 64 * 1024 * 1024 },
+  });
+  env.QORGAU_ORG_SIGNING_KEY = demo.organisationPublicKey;
+  // What the tests need to know about this server (never real credentials: a throw-away demo).
+  fs.writeFileSync(path.join(dir, 'server.json'), JSON.stringify({ env, demo }, null, 2));
+
+  const log = fs.createWriteStream(path.join(dir, 'server.log'));
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', port, '-H', '127.0.0.1'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    process.stdout.write(chunk);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    process.stderr.write(chunk);
+  });
+  const stop = () => child.kill('SIGTERM');
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  child.on('exit', (code) => {
+    log.end();
+    process.exit(code ?? 0);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
