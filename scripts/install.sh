@@ -10,8 +10,11 @@ if ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "› installing dependencies (npm ci; better-sqlite3 builds from source, about a minute)"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "› installing dependencies (better-sqlite3 builds from source, about a minute)"
+  # `npm install --no-save` installs the versions pinned in package-lock.json without rewriting it.
+  # Not `npm ci`: the registry mirror on these machines lacks some other platforms' optional
+  # binaries (e.g. @next/swc-darwin-*), so the lock cannot list them and `npm ci` refuses it.
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 if [ ! -f generated/sqlite/client.ts ] || [ ! -f generated/postgres/client.ts ] || [ prisma/schema.prisma -nt generated/sqlite/client.ts ]; then
   echo "› generating the Prisma clients"
