@@ -2,13 +2,23 @@ import { type Locale } from './config';
 import en from './messages/en.json';
 import kk from './messages/kk.json';
 import ru from './messages/ru.json';
+import staffEn from './messages/staff.en.json';
+import staffKk from './messages/staff.kk.json';
+import staffRu from './messages/staff.ru.json';
 
 /**
- * Interface text. English is the reference catalogue (its shape is the type); Russian and Kazakh
- * must have exactly the same keys and placeholders (lib/i18n/messages.test.ts fails otherwise).
+ * Interface text, in two files per language: `<locale>.json` for everything reporters see and
+ * `staff.<locale>.json` (under the `staff.` prefix) for reviewers, coordinators and analysts.
+ * English is the reference catalogue (its shape is the type); Russian and Kazakh must have exactly
+ * the same keys and placeholders (lib/i18n/messages.test.ts fails otherwise).
  */
-export type Messages = typeof en;
-export const catalogues: Record<Locale, Messages> = { en, ru, kk };
+const enAll = { ...en, staff: staffEn };
+export type Messages = typeof enAll;
+export const catalogues: Record<Locale, Messages> = {
+  en: enAll,
+  ru: { ...ru, staff: staffRu },
+  kk: { ...kk, staff: staffKk },
+};
 
 type Join<K, P> = K extends string ? (P extends string ? `${K}.${P}` : never) : never;
 type Paths<T> = T extends string ? never : { [K in keyof T]: T[K] extends string ? K : Join<K, Paths<T[K]>> }[keyof T];

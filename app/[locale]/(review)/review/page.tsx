@@ -10,29 +10,29 @@ export default async function ReviewHome({ params }: Props) {
   const overview = await getOrganisationOverview(getEnv().QORGAU_ORG_SLUG);
   return (
     <>
-      <h1>{t('review.title')}</h1>
-      <p className="lead">{t('review.intro')}</p>
+      <h1>{t('staff.overview.title')}</h1>
+      <p className="lead">{t('staff.overview.intro')}</p>
       {overview ? (
         <dl className="facts">
-          <dt>{t('review.organisation')}</dt>
+          <dt>{t('staff.overview.organisation')}</dt>
           <dd>
             {overview.name}
-            {overview.isDemo ? <strong className="badge demo">{t('review.demoBadge')}</strong> : null}
+            {overview.isDemo ? <strong className="badge demo">{t('staff.overview.demoBadge')}</strong> : null}
           </dd>
-          <dt>{t('review.fingerprint')}</dt>
+          <dt>{t('staff.overview.fingerprint')}</dt>
           <dd>
             <code className="fingerprint" data-testid="org-fingerprint">
               {await fingerprintPublicKey('organisation', overview.signingPublicKey)}
             </code>
-            <p className="help">{t('review.fingerprintHelp')}</p>
+            <p className="help">{t('staff.overview.fingerprintHelp')}</p>
           </dd>
-          <dt>{t('review.directorySerial')}</dt>
+          <dt>{t('staff.overview.directorySerial')}</dt>
           <dd>{overview.directorySerial ?? '—'}</dd>
-          <dt>{t('review.activeReviewers')}</dt>
+          <dt>{t('staff.overview.activeReviewers')}</dt>
           <dd>{overview.activeReviewers}</dd>
         </dl>
       ) : (
-        <p role="status">{t('review.notSetUp')}</p>
+        <p role="status">{t('staff.overview.notSetUp')}</p>
       )}
     </>
   );
