@@ -4,7 +4,8 @@ import { defineConfig, devices } from '@playwright/test';
  * End-to-end tests run against the built app (`next build` first, then `next start` on a
  * throw-away database prepared by scripts/e2e-server.ts), in Debian's Chromium.
  */
-export const e2ePort = 3100;
+// Another checkout (a git worktree) can run its own suite beside this one on another port.
+export const e2ePort = Number(process.env.QORGAU_E2E_PORT ?? 3100);
 export const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',
