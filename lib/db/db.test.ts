@@ -47,9 +47,7 @@ describe.each(testProviders())('data layer on %s', (provider) => {
     id: newId(),
     organisationId: orgId,
     directorySerial: 1,
-    sealedBody: bytes(0, 255, 0, 128),
-    reporterEnvelope: bytes(7, 7),
-    keyCommitment: bytes(8, 8),
+    sealed: JSON.stringify({ v: 1, body: 'AAEC', commitment: 'CAgI' }),
     accessTokenHash: newId(),
     receivedDay: today(),
     updatedDay: today(),
@@ -62,12 +60,17 @@ describe.each(testProviders())('data layer on %s', (provider) => {
     expect(again.alreadyApplied.length).toBeGreaterThan(0);
   });
 
-  it('stores sealed payloads byte for byte, including zero and 0xff bytes', async () => {
-    const report = newReport({ sealedBody: new Uint8Array(Array.from({ length: 256 }, (_, i) => i)) });
+  it('stores sealed payloads exactly, and binary keys byte for byte including zero and 0xff bytes', async () => {
+    const sealed = JSON.stringify({ v: 1, body: 'x'.repeat(300_000) });
+    const report = newReport({ sealed });
     await t.db.report.create({ data: report });
     const stored = await t.db.report.findUniqueOrThrow({ where: { id: report.id } });
-    expect(Array.from(stored.sealedBody)).toEqual(Array.from(report.sealedBody as Uint8Array));
+    expect(stored.sealed).toBe(sealed);
     expect(stored.status).toBe('new');
+    const key = new Uint8Array(Array.from({ length: 256 }, (_, i) => i));
+    await t.db.organisation.update({ where: { id: orgId }, data: { signingPublicKey: key } });
+    const organisation = await t.db.organisation.findUniqueOrThrow({ where: { id: orgId } });
+    expect(Array.from(organisation.signingPublicKey)).toEqual(Array.from(key));
   });
 
   it('stores a report with its envelopes whole or not at all', async () => {
@@ -75,9 +78,9 @@ describe.each(testProviders())('data layer on %s', (provider) => {
     await expect(
       t.db.$transaction([
         t.db.report.create({ data: report }),
-        t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: bytes(1) } }),
+        t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: '{}' } }),
         // The same reviewer twice violates the unique constraint: the whole transaction must roll back.
-        t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: bytes(2) } }),
+        t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: '{}' } }),
       ]),
     ).rejects.toThrow();
     expect(await t.db.report.findUnique({ where: { id: report.id } })).toBeNull();
@@ -93,12 +96,12 @@ describe.each(testProviders())('data layer on %s', (provider) => {
   it('deletes envelopes, attachments, messages and triage with their report', async () => {
     const report = newReport();
     await t.db.report.create({ data: report });
-    await t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: bytes(1) } });
+    await t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: '{}' } });
     await t.db.attachment.create({
       data: { id: newId(), reportId: report.id, storageKey: newId(), paddedSize: 65536, chunkSize: 65536, chunkCount: 1, createdDay: today(), expiresDay: today() },
     });
-    await t.db.message.create({ data: { id: newId(), reportId: report.id, seq: 1, direction: 'to_reporter', sealed: bytes(3), createdDay: today() } });
-    await t.db.triageRecord.create({ data: { id: newId(), reportId: report.id, epoch: 1, sealed: bytes(4), updatedDay: today() } });
+    await t.db.message.create({ data: { id: newId(), reportId: report.id, seq: 1, direction: 'to-reporter', sealed: '{}', createdDay: today() } });
+    await t.db.triageRecord.create({ data: { id: newId(), reportId: report.id, epoch: 1, sealed: '{}', updatedDay: today() } });
     await t.db.report.delete({ where: { id: report.id } });
     const where = { reportId: report.id };
     const counts = await Promise.all([

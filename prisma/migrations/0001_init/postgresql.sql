@@ -97,9 +97,7 @@ CREATE TABLE "Report" (
     "id" TEXT NOT NULL,
     "organisationId" TEXT NOT NULL,
     "directorySerial" INTEGER NOT NULL,
-    "sealedBody" BYTEA NOT NULL,
-    "reporterEnvelope" BYTEA NOT NULL,
-    "keyCommitment" BYTEA NOT NULL,
+    "sealed" TEXT NOT NULL,
     "accessTokenHash" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'new',
     "assigneeId" TEXT,
@@ -116,7 +114,7 @@ CREATE TABLE "ReportEnvelope" (
     "id" TEXT NOT NULL,
     "reportId" TEXT NOT NULL,
     "reviewerId" TEXT NOT NULL,
-    "envelope" BYTEA NOT NULL,
+    "envelope" TEXT NOT NULL,
 
     CONSTRAINT "ReportEnvelope_pkey" PRIMARY KEY ("id")
 );
@@ -143,7 +141,7 @@ CREATE TABLE "Message" (
     "reportId" TEXT NOT NULL,
     "seq" INTEGER NOT NULL,
     "direction" TEXT NOT NULL,
-    "sealed" BYTEA NOT NULL,
+    "sealed" TEXT NOT NULL,
     "createdDay" TEXT NOT NULL,
 
     CONSTRAINT "Message_pkey" PRIMARY KEY ("id")
@@ -154,7 +152,7 @@ CREATE TABLE "TriageRecord" (
     "id" TEXT NOT NULL,
     "reportId" TEXT NOT NULL,
     "epoch" INTEGER NOT NULL,
-    "sealed" BYTEA NOT NULL,
+    "sealed" TEXT NOT NULL,
     "updatedDay" TEXT NOT NULL,
 
     CONSTRAINT "TriageRecord_pkey" PRIMARY KEY ("id")

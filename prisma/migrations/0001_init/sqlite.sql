@@ -91,9 +91,7 @@ CREATE TABLE "Report" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "organisationId" TEXT NOT NULL,
     "directorySerial" INTEGER NOT NULL,
-    "sealedBody" BLOB NOT NULL,
-    "reporterEnvelope" BLOB NOT NULL,
-    "keyCommitment" BLOB NOT NULL,
+    "sealed" TEXT NOT NULL,
     "accessTokenHash" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'new',
     "assigneeId" TEXT,
@@ -110,7 +108,7 @@ CREATE TABLE "ReportEnvelope" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "reportId" TEXT NOT NULL,
     "reviewerId" TEXT NOT NULL,
-    "envelope" BLOB NOT NULL,
+    "envelope" TEXT NOT NULL,
     CONSTRAINT "ReportEnvelope_reportId_fkey" FOREIGN KEY ("reportId") REFERENCES "Report" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "ReportEnvelope_reviewerId_fkey" FOREIGN KEY ("reviewerId") REFERENCES "Reviewer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 ) WITHOUT ROWID;
@@ -136,7 +134,7 @@ CREATE TABLE "Message" (
     "reportId" TEXT NOT NULL,
     "seq" INTEGER NOT NULL,
     "direction" TEXT NOT NULL,
-    "sealed" BLOB NOT NULL,
+    "sealed" TEXT NOT NULL,
     "createdDay" TEXT NOT NULL,
     CONSTRAINT "Message_reportId_fkey" FOREIGN KEY ("reportId") REFERENCES "Report" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 ) WITHOUT ROWID;
@@ -146,7 +144,7 @@ CREATE TABLE "TriageRecord" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "reportId" TEXT NOT NULL,
     "epoch" INTEGER NOT NULL,
-    "sealed" BLOB NOT NULL,
+    "sealed" TEXT NOT NULL,
     "updatedDay" TEXT NOT NULL,
     CONSTRAINT "TriageRecord_reportId_fkey" FOREIGN KEY ("reportId") REFERENCES "Report" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 ) WITHOUT ROWID;
