@@ -98,7 +98,7 @@ describe.each(testProviders())('data layer on %s', (provider) => {
     await t.db.report.create({ data: report });
     await t.db.reportEnvelope.create({ data: { id: newId(), reportId: report.id, reviewerId, envelope: '{}' } });
     await t.db.attachment.create({
-      data: { id: newId(), reportId: report.id, storageKey: newId(), paddedSize: 65536, chunkSize: 65536, chunkCount: 1, createdDay: today(), expiresDay: today() },
+      data: { id: newId(), reportId: report.id, index: 0, storageKey: newId(), encryptedSize: 65536, chunkSize: 65536, chunkCount: 1, createdDay: today(), expiresDay: today() },
     });
     await t.db.message.create({ data: { id: newId(), reportId: report.id, seq: 1, direction: 'to-reporter', sealed: '{}', createdDay: today() } });
     await t.db.triageRecord.create({ data: { id: newId(), reportId: report.id, epoch: 1, sealed: '{}', updatedDay: today() } });
@@ -150,6 +150,37 @@ describe('migrations', () => {
     const first = fs.readdirSync(dir).filter((n) => /^\d{4}_/.test(n)).sort()[0]!;
     fs.appendFileSync(path.join(dir, first, 'sqlite.sql'), '\n-- edited\n');
     await expect(migrate(url, dir)).rejects.toThrow(/was changed after it was applied/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SQLite migrations that redefine a table', () => {
+  it('keep the rows of child tables (no cascade on the temporary drop)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qorgau-mig-'));
+    const source = path.resolve(import.meta.dirname, '..', '..', 'prisma', 'migrations');
+    fs.cpSync(source, dir, { recursive: true });
+    const url = `file:${path.join(dir, 'test.db')}`;
+    await migrate(url, dir);
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(url.slice(5));
+    db.pragma('foreign_keys = ON');
+    db.prepare(`INSERT INTO "Organisation" (id, slug, name, signingPublicKey, createdDay) VALUES ('o', 'o', 'o', x'00', '2026-01-01')`).run();
+    db.prepare(`INSERT INTO "Report" (id, organisationId, directorySerial, sealed, accessTokenHash, receivedDay, updatedDay) VALUES ('r', 'o', 1, '{}', 'h', '2026-01-01', '2026-01-01')`).run();
+    db.prepare(`INSERT INTO "Message" (id, reportId, seq, direction, sealed, createdDay) VALUES ('m', 'r', 1, 'to-reporter', '{}', '2026-01-01')`).run();
+    db.close();
+    // The shape Prisma generates when a column is added to a table that has children.
+    const redefine = `CREATE TABLE "new_Report" AS SELECT * FROM "Report" WHERE 0;
+DROP TABLE "new_Report";
+CREATE TABLE "new_Report" ("id" TEXT NOT NULL PRIMARY KEY, "organisationId" TEXT NOT NULL, "directorySerial" INTEGER NOT NULL, "sealed" TEXT NOT NULL, "accessTokenHash" TEXT NOT NULL, "status" TEXT NOT NULL DEFAULT 'new', "assigneeId" TEXT, "expectedAttachments" INTEGER NOT NULL DEFAULT 0, "missingAttachments" INTEGER NOT NULL DEFAULT 0, "isComplete" BOOLEAN NOT NULL DEFAULT false, "receivedDay" TEXT NOT NULL, "updatedDay" TEXT NOT NULL, "extra" TEXT, CONSTRAINT "Report_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation" ("id") ON DELETE CASCADE) WITHOUT ROWID;
+INSERT INTO "new_Report" SELECT *, NULL FROM "Report";
+DROP TABLE "Report";
+ALTER TABLE "new_Report" RENAME TO "Report";`;
+    fs.mkdirSync(path.join(dir, '9999_redefine'));
+    fs.writeFileSync(path.join(dir, '9999_redefine', 'sqlite.sql'), redefine);
+    await migrate(url, dir);
+    const after = new Database(url.slice(5));
+    expect(after.prepare('SELECT count(*) AS n FROM "Message"').get()).toEqual({ n: 1 });
+    after.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

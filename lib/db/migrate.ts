@@ -56,10 +56,21 @@ export async function migrateSqlite(url: string, dir?: string): Promise<TMigrati
         result.alreadyApplied.push(migration.name);
         continue;
       }
-      db.transaction(() => {
-        db.exec(migration.sql);
-        db.prepare('INSERT INTO "_qorgau_migrations" (name, checksum) VALUES (?, ?)').run(migration.name, migration.checksum);
-      })();
+      // Prisma redefines SQLite tables (create new, copy, drop old, rename). With foreign keys on,
+      // dropping the old table would cascade-delete every child row, and SQLite ignores changes to
+      // foreign_keys inside a transaction, so they are switched off around it and checked before
+      // committing instead.
+      db.pragma('foreign_keys = OFF');
+      try {
+        db.transaction(() => {
+          db.exec(migration.sql);
+          const violations = db.pragma('foreign_key_check') as unknown[];
+          if (violations.length > 0) throw new Error(`migration ${migration.name} leaves ${violations.length} broken foreign keys`);
+          db.prepare('INSERT INTO "_qorgau_migrations" (name, checksum) VALUES (?, ?)').run(migration.name, migration.checksum);
+        })();
+      } finally {
+        db.pragma('foreign_keys = ON');
+      }
       result.applied.push(migration.name);
     }
     return result;

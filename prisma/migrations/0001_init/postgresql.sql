@@ -102,6 +102,7 @@ CREATE TABLE "Report" (
     "status" TEXT NOT NULL DEFAULT 'new',
     "assigneeId" TEXT,
     "expectedAttachments" INTEGER NOT NULL DEFAULT 0,
+    "missingAttachments" INTEGER NOT NULL DEFAULT 0,
     "isComplete" BOOLEAN NOT NULL DEFAULT false,
     "receivedDay" TEXT NOT NULL,
     "updatedDay" TEXT NOT NULL,
@@ -123,8 +124,9 @@ CREATE TABLE "ReportEnvelope" (
 CREATE TABLE "Attachment" (
     "id" TEXT NOT NULL,
     "reportId" TEXT NOT NULL,
+    "index" INTEGER NOT NULL,
     "storageKey" TEXT NOT NULL,
-    "paddedSize" INTEGER NOT NULL,
+    "encryptedSize" INTEGER NOT NULL,
     "chunkSize" INTEGER NOT NULL,
     "chunkCount" INTEGER NOT NULL,
     "receivedChunks" INTEGER NOT NULL DEFAULT 0,
@@ -195,6 +197,9 @@ CREATE UNIQUE INDEX "ReportEnvelope_reportId_reviewerId_key" ON "ReportEnvelope"
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Attachment_storageKey_key" ON "Attachment"("storageKey");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Attachment_reportId_index_key" ON "Attachment"("reportId", "index");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Message_reportId_seq_key" ON "Message"("reportId", "seq");
