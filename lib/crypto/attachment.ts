@@ -50,7 +50,7 @@ export async function encodeAttachmentKey(key: AttachmentKey): Promise<string> {
 /** @throws CryptoError('invalid_input') unless the text is a 32-byte base64url key */
 export async function decodeAttachmentKey(text: string): Promise<AttachmentKey> {
   const s = await readySodium();
-  return fromB64(s, text, SIZE.key) as AttachmentKey;
+  return fromB64(s, text, SIZE.key, { secret: true }) as AttachmentKey;
 }
 
 /**

@@ -35,9 +35,7 @@ export function u32be(value: number): Uint8Array {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new CryptoError('invalid_input', 'u32 out of range');
   }
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value, false);
-  return out;
+  return new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]);
 }
 
 /** Big-endian unsigned 64-bit integer from a non-negative safe integer. */
@@ -45,9 +43,18 @@ export function u64be(value: number): Uint8Array {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new CryptoError('invalid_input', 'u64 out of range');
   }
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(value), false);
-  return out;
+  const high = Math.floor(value / 0x100000000);
+  const low = value >>> 0;
+  return new Uint8Array([
+    high >>> 24,
+    (high >>> 16) & 0xff,
+    (high >>> 8) & 0xff,
+    high & 0xff,
+    low >>> 24,
+    (low >>> 16) & 0xff,
+    (low >>> 8) & 0xff,
+    low & 0xff,
+  ]);
 }
 
 export function readU64be(bytes: Uint8Array, offset: number): number {
@@ -67,13 +74,44 @@ export type Field = Uint8Array | string | number;
  * Strings are UTF-8, numbers are u64be. The tag never contains 0x00 and every field is length-prefixed, so the
  * encoding is injective: two different (tag, fields) tuples never produce the same bytes.
  */
-export function frame(tag: string, fields: readonly Field[]): Uint8Array {
-  const encoded: Uint8Array[] = [utf8(tag), new Uint8Array([0])];
-  for (const field of fields) {
-    const bytes = typeof field === 'string' ? utf8(field) : typeof field === 'number' ? u64be(field) : field;
-    encoded.push(u32be(bytes.length), bytes);
+/** UTF-8 bytes of a string; ASCII fast path (ids, tags and kinds are ASCII and sit on hot paths). */
+function fieldBytes(field: Field): Uint8Array {
+  if (typeof field === 'number') return u64be(field);
+  if (typeof field !== 'string') return field;
+  const length = field.length;
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i += 1) {
+    const code = field.charCodeAt(i);
+    if (code >= 0x80) return utf8(field);
+    out[i] = code;
   }
-  return concatBytes(...encoded);
+  return out;
+}
+
+const tagCache = new Map<string, Uint8Array>();
+
+export function frame(tag: string, fields: readonly Field[]): Uint8Array {
+  let tagBytes = tagCache.get(tag);
+  if (!tagBytes) {
+    tagBytes = concatBytes(utf8(tag), new Uint8Array([0]));
+    tagCache.set(tag, tagBytes);
+  }
+  const encoded = fields.map(fieldBytes);
+  let length = tagBytes.length;
+  for (const bytes of encoded) length += 4 + bytes.length;
+  const out = new Uint8Array(length);
+  out.set(tagBytes, 0);
+  let offset = tagBytes.length;
+  for (const bytes of encoded) {
+    const n = bytes.length;
+    out[offset] = n >>> 24;
+    out[offset + 1] = (n >>> 16) & 0xff;
+    out[offset + 2] = (n >>> 8) & 0xff;
+    out[offset + 3] = n & 0xff;
+    out.set(bytes, offset + 4);
+    offset += 4 + n;
+  }
+  return out;
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -83,22 +121,80 @@ export function toB64(s: Sodium, bytes: Uint8Array): string {
   return s.to_base64(bytes, s.base64_variants.URLSAFE_NO_PADDING);
 }
 
+const B64_VALUES = (() => {
+  const table = new Int16Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  for (let i = 0; i < alphabet.length; i += 1) table[alphabet.charCodeAt(i)] = i;
+  return table;
+})();
+
+/** Table-driven decoding for public data (ciphertexts, public keys): much faster than the constant-time one. */
+function decodePublicB64(text: string): Uint8Array {
+  const length = text.length;
+  const out = new Uint8Array(Math.floor((length * 3) / 4));
+  const table = B64_VALUES;
+  const full = length - (length % 4);
+  let o = 0;
+  let bad = 0;
+  for (let i = 0; i < full; i += 4) {
+    // Codes >= 128 index past the table and read undefined, which `| 0` turns into 0: caught by `bad` below.
+    const ca = text.charCodeAt(i);
+    const cb = text.charCodeAt(i + 1);
+    const cc = text.charCodeAt(i + 2);
+    const cd = text.charCodeAt(i + 3);
+    bad |= ca | cb | cc | cd;
+    const a = table[ca & 127]!;
+    const b = table[cb & 127]!;
+    const c = table[cc & 127]!;
+    const d = table[cd & 127]!;
+    bad |= (a | b | c | d) & 0x8000;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o] = n >>> 16;
+    out[o + 1] = (n >>> 8) & 0xff;
+    out[o + 2] = n & 0xff;
+    o += 3;
+  }
+  // Any bit above 0x7f means a non-ASCII character or a character outside the alphabet (table value -1).
+  if ((bad & ~0x7f) !== 0) throw new CryptoError('invalid_input', 'not base64url');
+  const rest = length - full;
+  if (rest === 2 || rest === 3) {
+    const code = (i: number): number => {
+      const ch = text.charCodeAt(i);
+      return ch < 128 ? table[ch]! : -1;
+    };
+    const a = code(full);
+    const b = code(full + 1);
+    const c = rest === 3 ? code(full + 2) : 0;
+    if ((a | b | c) < 0) throw new CryptoError('invalid_input', 'not base64url');
+    const n = (a << 18) | (b << 12) | (c << 6);
+    out[o] = n >>> 16;
+    if (rest === 3) out[o + 1] = (n >>> 8) & 0xff;
+    // Reject non-canonical encodings (set trailing bits) so one byte string has exactly one text form.
+    if ((rest === 2 ? n & 0xffff : n & 0xff) !== 0) throw new CryptoError('invalid_input', 'non-canonical base64url');
+  }
+  return out;
+}
+
 /**
- * Strict base64url (no padding) decoding, optionally of an exact length.
+ * Strict base64url (no padding) decoding, optionally of an exact length. Public data (ciphertexts, public keys) is
+ * decoded by a fast table; pass `secret: true` for keys and tokens, which then go through libsodium's constant-time
+ * decoder.
  * @throws CryptoError('invalid_input') on bad alphabet, non-canonical trailing bits or wrong length
  */
-export function fromB64(s: Sodium, text: string, expectedLength?: number): Uint8Array {
-  if (!BASE64URL.test(text) || text.length % 4 === 1) {
-    throw new CryptoError('invalid_input', 'not base64url');
-  }
+export function fromB64(s: Sodium, text: string, expectedLength?: number, options?: { secret?: boolean }): Uint8Array {
+  if (text.length % 4 === 1) throw new CryptoError('invalid_input', 'not base64url');
   let bytes: Uint8Array;
-  try {
-    bytes = s.from_base64(text, s.base64_variants.URLSAFE_NO_PADDING);
-  } catch (cause) {
-    throw new CryptoError('invalid_input', 'not base64url', { cause });
+  if (options?.secret) {
+    if (!BASE64URL.test(text)) throw new CryptoError('invalid_input', 'not base64url');
+    try {
+      bytes = s.from_base64(text, s.base64_variants.URLSAFE_NO_PADDING);
+    } catch (cause) {
+      throw new CryptoError('invalid_input', 'not base64url', { cause });
+    }
+    if (toB64(s, bytes) !== text) throw new CryptoError('invalid_input', 'non-canonical base64url');
+  } else {
+    bytes = decodePublicB64(text);
   }
-  // Reject non-canonical encodings (set trailing bits) so one byte string has exactly one text form.
-  if (toB64(s, bytes) !== text) throw new CryptoError('invalid_input', 'non-canonical base64url');
   if (expectedLength !== undefined && bytes.length !== expectedLength) {
     throw new CryptoError('invalid_input', `expected ${expectedLength} bytes, got ${bytes.length}`);
   }

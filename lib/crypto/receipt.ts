@@ -117,7 +117,7 @@ export async function createServerSecret(): Promise<string> {
 /** @throws CryptoError('invalid_input') unless the text is 32 bytes of base64url */
 export async function decodeServerSecret(text: string): Promise<ServerSecret> {
   const s = await readySodium();
-  return fromB64(s, text.trim(), SIZE.serverSecret) as ServerSecret;
+  return fromB64(s, text.trim(), SIZE.serverSecret, { secret: true }) as ServerSecret;
 }
 
 /**
@@ -133,6 +133,6 @@ export async function hashServerToken(options: {
 }): Promise<string> {
   const s = await readySodium();
   if (options.serverSecret.length !== SIZE.serverSecret) throw new CryptoError('invalid_input', 'bad server secret');
-  const token = fromB64(s, options.token, SIZE.accessToken);
+  const token = fromB64(s, options.token, SIZE.accessToken, { secret: true });
   return s.to_hex(s.crypto_generichash(32, frame(TAG.accessTokenHash, [options.purpose, token]), options.serverSecret));
 }

@@ -1,0 +1,26 @@
+/** Browser entry of the crypto benchmark: exposes the benchmarks to run.ts through window.__qorgauBench. */
+import { ensureCryptoReady } from '../../lib/crypto';
+import { BENCHMARKS, lazyBlob, runPipeline, type BenchmarkName } from './benchmarks';
+
+declare global {
+  interface Window {
+    __qorgauBench?: {
+      ready: Promise<void>;
+      run: (name: BenchmarkName) => Promise<Record<string, number>>;
+      pipelineGiB: () => Promise<{ ms: number; outBytes: number; chunks: number; size: number }>;
+      warmPipeline: () => Promise<void>;
+    };
+  }
+}
+
+window.__qorgauBench = {
+  ready: ensureCryptoReady(),
+  run: (name) => BENCHMARKS[name](),
+  pipelineGiB: async () => {
+    const blob = lazyBlob(1024);
+    return { ...(await runPipeline(blob)), size: blob.size };
+  },
+  warmPipeline: async () => {
+    await runPipeline(lazyBlob(4));
+  },
+};
