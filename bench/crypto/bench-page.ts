@@ -3,6 +3,7 @@ import { ensureCryptoReady } from '../../lib/crypto';
 import { BENCHMARKS, lazyBlob, runPipeline, type BenchmarkName } from './benchmarks';
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- global augmentation must be an interface
   interface Window {
     __qorgauBench?: {
       ready: Promise<void>;

@@ -9,6 +9,7 @@ import stored from '@/lib/crypto/vectors/v1.json';
 type PageResult = { ready: boolean; code?: string; results: { name: string; ok: boolean; detail?: string }[] };
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- global augmentation must be an interface
   interface Window {
     __qorgauVectors?: PageResult;
   }
