@@ -35,6 +35,14 @@ const Schema = z.object({
     .default('https://www.google.com/'),
   QORGAU_UPLOAD_DIR: z.string().min(1).default('var/uploads'),
   QORGAU_MAX_ATTACHMENT_MIB: z.coerce.number().int().min(1).max(2048).default(100),
+  QORGAU_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(50).default(10),
+  // Unfinished uploads are removed after this many days.
+  QORGAU_UPLOAD_EXPIRY_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+  // Leading zero bits of the intake proof of work (lib/crypto DEFAULT_POW_DIFFICULTY is 18).
+  QORGAU_POW_DIFFICULTY: z.coerce.number().int().min(0).max(28).default(18),
+  // Global intake limits (not per sender: nothing about senders is kept).
+  QORGAU_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  QORGAU_INTAKE_PER_HOUR: z.coerce.number().int().min(1).default(1200),
   QORGAU_ONION_LOCATION: z
     .url()
     .refine((url) => /^http:\/\/[a-z2-7]{56}\.onion(\/|$)/.test(url), 'must be an http://<56 characters>.onion URL')

@@ -3,6 +3,7 @@
  * describes the protocol and the API. Every async function awaits the self-tested library and throws CryptoError.
  */
 export { CRYPTO_ERROR_CODES, CryptoError, isCryptoError, type CryptoErrorCode } from './errors';
+export { REPORTER_SENDER_ID } from './schemas';
 export { ensureCryptoReady, isCryptoReady } from './sodium';
 export type * from './types';
 export { TAG, KDF, SIZE, ATTACHMENT, BUCKETS, RECEIPT } from './domain';

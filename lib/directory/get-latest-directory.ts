@@ -1,5 +1,5 @@
 import 'server-only';
-import { getDb } from '@/lib/db';
+import type { Db } from '@/lib/db';
 import { AppError } from '@/lib/http/errors';
 
 /** The shape lib/crypto's verifyDirectory takes (ZSignedDirectory), base64url throughout. */
@@ -11,8 +11,7 @@ export type TSignedDirectoryResponse = { v: 1; body: string; signingKey: string;
  * pinned in the deployment, so a key the server (or a database intruder) adds is refused there.
  * Throws `AppError('not_found')` before the organisation has signed its first directory.
  */
-export async function getLatestDirectory(slug: string): Promise<TSignedDirectoryResponse> {
-  const db = await getDb();
+export async function getLatestDirectory(db: Db, slug: string): Promise<TSignedDirectoryResponse> {
   const directory = await db.reviewerDirectory.findFirst({
     where: { organisation: { slug } },
     orderBy: { serial: 'desc' },

@@ -1,7 +1,11 @@
 // GET /api/directory: the organisation's newest signed reviewer directory, for reporters' browsers
 // to verify against the pinned organisation key before encrypting anything.
-import { getEnv } from '@/lib/env';
+import { getDb } from '@/lib/db';
 import { getLatestDirectory } from '@/lib/directory/get-latest-directory';
-import { handleApi, json } from '@/lib/http/handle-api';
+import { getEnv } from '@/lib/env';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
 
-export const GET = handleApi(async () => json(await getLatestDirectory(getEnv().QORGAU_ORG_SLUG)));
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: async () => json(await getLatestDirectory(await getDb(), getEnv().QORGAU_ORG_SLUG)),
+});

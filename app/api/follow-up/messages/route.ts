@@ -1,0 +1,19 @@
+// POST /api/follow-up/messages: the reporter's sealed answer to the reviewers, with any new
+// attachments announced for upload.
+import { getDb } from '@/lib/db';
+import { addReporterMessage } from '@/lib/followup/add-reporter-message';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
+import { readJson } from '@/lib/http/read-json';
+import { takeIntakeSlot } from '@/lib/intake/rate-limit';
+import { MAX_MESSAGE_BYTES, ZReporterMessageRequest } from '@/lib/reports/intake-schemas';
+import { intakeLimits, intakeSettings } from '@/lib/reports/intake-settings';
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: async (request) => {
+    const body = await readJson(request, ZReporterMessageRequest, MAX_MESSAGE_BYTES);
+    takeIntakeSlot(intakeLimits());
+    await addReporterMessage({ db: await getDb(), request: body, settings: intakeSettings() });
+    return json({ ok: true }, { status: 201 });
+  },
+});
