@@ -42,7 +42,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'npx tsx --conditions=react-server scripts/e2e-server.ts',
+    command: 'npx tsx scripts/e2e-server.ts',
     url: `http://127.0.0.1:${e2ePort}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -9,7 +9,7 @@ bash scripts/install.sh
 echo "› preparing .env (fresh secrets on the first run)"
 npx tsx scripts/setup-env.ts
 echo "› preparing the database and the demo organisation"
-npx tsx --conditions=react-server scripts/demo-seed.ts
+npx tsx scripts/demo-seed.ts
 echo "› building the app"
 npx next build > var/build.log 2>&1 || { cat var/build.log; exit 1; }
 echo "› starting Qorgau on http://localhost:${PORT:-3000} (Ctrl+C to stop)"

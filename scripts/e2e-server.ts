@@ -27,6 +27,9 @@ async function main(): Promise<void> {
     QORGAU_ORG_SLUG: 'demo',
     QORGAU_UPLOAD_DIR: path.join(dir, 'uploads'),
     QORGAU_QUICK_EXIT_URL: 'https://www.google.com/',
+    // A light proof of work keeps the suite fast; the code path is the production one.
+    QORGAU_POW_DIFFICULTY: '8',
+    QORGAU_MAX_ATTACHMENT_MIB: '20',
     // A well-formed but made-up onion address, to test the Onion-Location header.
     QORGAU_ONION_LOCATION: `http://${'q'.repeat(52)}abcd.onion`,
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Db, openDb } from '../db';
+import { type Db, openDb } from './open-db';
 import { migrate } from './migrate';
 
 /**

@@ -19,7 +19,7 @@ import {
   type ReviewerKeys,
   type ReviewerRole,
 } from '@/lib/crypto';
-import { openDb } from '@/lib/db';
+import { openDb } from '@/lib/db/open-db';
 import { dbBytes } from '@/lib/db/bytes';
 import { createTotpSecret } from '@/lib/auth/totp';
 import { newId, today } from '@/lib/ids';

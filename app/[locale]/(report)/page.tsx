@@ -9,6 +9,14 @@ export default async function LandingPage({ params }: Props) {
     <>
       <h1>{t('landing.title')}</h1>
       <p className="lead">{t('landing.intro')}</p>
+      <p className="actions">
+        <Link href={`/${locale}/report`} replace className="button" data-testid="start-report">
+          {t('landing.reportButton')}
+        </Link>
+        <Link href={`/${locale}/follow-up`} replace className="button secondary">
+          {t('landing.followUpButton')}
+        </Link>
+      </p>
       <section aria-labelledby="what-happens">
         <h2 id="what-happens">{t('landing.whatHappensTitle')}</h2>
         <ol className="steps">

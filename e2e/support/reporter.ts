@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import {
+  decodeOrganisationPublicKey,
+  deriveReviewerPasswordKeys,
+  unwrapReviewerKeys,
+  verifyDirectory,
+  type ReviewerKeys,
+  type VerifiedDirectory,
+} from '@/lib/crypto';
+import { openDb, type Db } from '@/lib/db/open-db';
+import { getLatestDirectory } from '@/lib/directory/get-latest-directory';
+import { e2eDir, serverInfo } from './server';
+
+/** The end-to-end server's database, opened beside the running server (SQLite WAL allows it). */
+export async function e2eDb(): Promise<Db> {
+  return openDb(serverInfo().env.DATABASE_URL!);
+}
+
+/** The demo reviewer's keys, unlocked with the demo password, as the reviewer's browser would. */
+export async function demoReviewer(db: Db): Promise<{ id: string; keys: ReviewerKeys; directory: VerifiedDirectory }> {
+  const info = serverInfo();
+  const account = info.demo.accounts.find((a) => a.role === 'reviewer')!;
+  const row = await db.reviewer.findFirstOrThrow({ where: { login: account.login } });
+  const { wrapKey } = await deriveReviewerPasswordKeys({ password: account.password, salt: row.passwordSalt, params: { opsLimit: row.kdfOpsLimit, memLimit: row.kdfMemLimit } });
+  const keys = await unwrapReviewerKeys({ reviewerId: row.id, wrapped: JSON.parse(row.wrappedSecretKeys!), wrapKey });
+  const directory = await verifyDirectory({
+    signed: await getLatestDirectory(db, 'demo'),
+    pinnedKeys: [await decodeOrganisationPublicKey(info.demo.organisationPublicKey)],
+    now: new Date(),
+  });
+  return { id: row.id, keys, directory };
+}
+
+/** Every file under a folder, recursively. */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return filesUnder(full);
+    return entry.isFile() ? [full] : [];
+  });
+}
+
+export const uploadsDir = () => path.join(e2eDir, 'uploads');
+
+/**
+ * Fills and sends the report form with the keyboard where it matters, returning the receipt shown.
+ * `answers.narrative` is required; the rest is optional.
+ */
+export async function submitThroughForm(
+  page: Page,
+  answers: { narrative: string; city?: string; targetedOther?: string; files?: { name: string; mimeType: string; buffer: Buffer }[] },
+): Promise<string> {
+  await page.getByTestId('start-report').click();
+  await page.locator('#narrative').fill(answers.narrative);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('#month').selectOption('10');
+  await page.locator('#year').selectOption({ index: 1 });
+  await page.locator('#region').selectOption('almaty-city');
+  if (answers.city) await page.locator('#city').fill(answers.city);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('input[name=targeted][value=trans]').check();
+  if (answers.targetedOther) await page.locator('#targeted-other').fill(answers.targetedOther);
+  await page.locator('input[name=perpetrators][value=police-or-state]').check();
+  await page.locator('form button[type=submit]').click();
+  await page.locator('input[name=harms][value=physical]').check();
+  await page.locator('input[name=police][value=refused-to-register]').check();
+  await page.locator('form button[type=submit]').click();
+  if (answers.files?.length) {
+    await page.locator('#files').setInputFiles(answers.files);
+    await page.getByTestId('file-list').locator('li').nth(answers.files.length - 1).waitFor();
+  }
+  await page.locator('form button[type=submit]').click();
+  await page.locator('input[name=categories][value=police-and-law-enforcement]').check();
+  await page.getByTestId('send').click({ timeout: 30_000 });
+  const receipt = page.getByTestId('receipt');
+  await receipt.waitFor({ timeout: 60_000 });
+  return (await receipt.innerText()).replace(/\D/g, '');
+}
