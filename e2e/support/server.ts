@@ -25,6 +25,9 @@ export function serverLog(): string {
  * Every route of the built app, from Next's own manifest, with sample values for dynamic segments:
  * a route added later is covered by the header tests without anyone remembering to list it.
  */
+/** Sample values for dynamic route segments (a well-formed id that exists nowhere). */
+const samples: Record<string, string> = { id: 'AAAAAAAAAAAAAAAAAAAAAA' };
+
 export function builtRoutes(): { pages: string[]; api: string[]; missing: string[] } {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, '.next', 'app-path-routes-manifest.json'), 'utf8')) as Record<string, string>;
   const pages = new Set<string>();
@@ -33,7 +36,7 @@ export function builtRoutes(): { pages: string[]; api: string[]; missing: string
   const missing = new Set<string>();
   for (const route of Object.values(manifest)) {
     if (route.startsWith('/_')) continue;
-    const sample = route.replace(/\[\.\.\.(\w+)\]/g, 'no-such-thing/here').replace(/\[(\w+)\]/g, (_, name: string) => `:${name}`);
+    const sample = route.replace(/\[\.\.\.(\w+)\]/g, 'no-such-thing/here').replace(/\[(\w+)\]/g, (_, name: string) => (name in samples ? samples[name]! : `:${name}`));
     if (route.startsWith('/api')) api.add(sample);
     else for (const locale of locales) (route.includes('[...') ? missing : pages).add(sample.replace(':locale', locale));
   }
