@@ -77,6 +77,29 @@ CREATE TABLE "TeamKeyEnvelope" (
 );
 
 -- CreateTable
+CREATE TABLE "StaffSession" (
+    "id" TEXT NOT NULL,
+    "reviewerId" TEXT NOT NULL,
+    "sessionVersion" INTEGER NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL,
+    "lastSeenAt" TIMESTAMP(3) NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "endedAt" TIMESTAMP(3),
+
+    CONSTRAINT "StaffSession_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "LoginThrottle" (
+    "id" TEXT NOT NULL,
+    "failures" INTEGER NOT NULL,
+    "windowStart" TIMESTAMP(3) NOT NULL,
+    "lockedUntil" TIMESTAMP(3),
+
+    CONSTRAINT "LoginThrottle_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "AuditEvent" (
     "id" TEXT NOT NULL,
     "organisationId" TEXT NOT NULL,
@@ -184,6 +207,9 @@ CREATE UNIQUE INDEX "Invitation_tokenHash_key" ON "Invitation"("tokenHash");
 CREATE UNIQUE INDEX "TeamKeyEnvelope_organisationId_epoch_reviewerId_key" ON "TeamKeyEnvelope"("organisationId", "epoch", "reviewerId");
 
 -- CreateIndex
+CREATE INDEX "StaffSession_reviewerId_idx" ON "StaffSession"("reviewerId");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "AuditEvent_organisationId_seq_key" ON "AuditEvent"("organisationId", "seq");
 
 -- CreateIndex
@@ -221,6 +247,9 @@ ALTER TABLE "TeamKeyEnvelope" ADD CONSTRAINT "TeamKeyEnvelope_organisationId_fke
 
 -- AddForeignKey
 ALTER TABLE "TeamKeyEnvelope" ADD CONSTRAINT "TeamKeyEnvelope_reviewerId_fkey" FOREIGN KEY ("reviewerId") REFERENCES "Reviewer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "StaffSession" ADD CONSTRAINT "StaffSession_reviewerId_fkey" FOREIGN KEY ("reviewerId") REFERENCES "Reviewer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "AuditEvent" ADD CONSTRAINT "AuditEvent_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;

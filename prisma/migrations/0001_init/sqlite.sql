@@ -72,6 +72,26 @@ CREATE TABLE "TeamKeyEnvelope" (
 ) WITHOUT ROWID;
 
 -- CreateTable
+CREATE TABLE "StaffSession" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "reviewerId" TEXT NOT NULL,
+    "sessionVersion" INTEGER NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "lastSeenAt" DATETIME NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "endedAt" DATETIME,
+    CONSTRAINT "StaffSession_reviewerId_fkey" FOREIGN KEY ("reviewerId") REFERENCES "Reviewer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+) WITHOUT ROWID;
+
+-- CreateTable
+CREATE TABLE "LoginThrottle" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "failures" INTEGER NOT NULL,
+    "windowStart" DATETIME NOT NULL,
+    "lockedUntil" DATETIME
+) WITHOUT ROWID;
+
+-- CreateTable
 CREATE TABLE "AuditEvent" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "organisationId" TEXT NOT NULL,
@@ -171,6 +191,9 @@ CREATE UNIQUE INDEX "Invitation_tokenHash_key" ON "Invitation"("tokenHash");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "TeamKeyEnvelope_organisationId_epoch_reviewerId_key" ON "TeamKeyEnvelope"("organisationId", "epoch", "reviewerId");
+
+-- CreateIndex
+CREATE INDEX "StaffSession_reviewerId_idx" ON "StaffSession"("reviewerId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AuditEvent_organisationId_seq_key" ON "AuditEvent"("organisationId", "seq");

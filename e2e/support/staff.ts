@@ -1,0 +1,187 @@
+/**
+ * Test fixtures for the staff workspace, made with lib/crypto exactly as the browsers make them: staff members
+ * enrolled with keys, TOTP and a new signed directory (signed with the demo organisation key the e2e server wrote
+ * to var/e2e), and reports sealed per the storage contract (docs/architecture.md). Each test creates its own.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { APIRequestContext } from '@playwright/test';
+import { PrismaClient } from '@/generated/sqlite/client';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import {
+  createReceipt,
+  createReportId,
+  decodeOrganisationPublicKey,
+  decodeServerSecret,
+  deriveReporterKeys,
+  deriveReviewerPasswordKeys,
+  enrolReviewer,
+  hashServerToken,
+  importOrganisationKeyBackup,
+  openTeamKey,
+  sealMessageFromReporter,
+  sealReport,
+  sealTeamKeyForReviewers,
+  signDirectory,
+  unwrapReviewerKeys,
+  verifyDirectory,
+  type VerifiedDirectory,
+} from '@/lib/crypto';
+import { createTotpSecret, totpCode, TOTP_STEP_SECONDS } from '@/lib/auth/totp';
+import { sealAtRest } from '@/lib/server-keys';
+import { e2eDir, serverInfo } from './server';
+
+const KDF = { opsLimit: 2, memLimit: 64 * 1024 * 1024 };
+
+export type TStaffMember = { id: string; login: string; password: string; totpSecret: string; role: 'coordinator' | 'reviewer' | 'analyst'; displayName: string };
+
+let client: PrismaClient | undefined;
+export function e2eDb(): PrismaClient {
+  client ??= new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: serverInfo().env.DATABASE_URL!, timeout: 10_000 }) });
+  return client;
+}
+
+const id = () => randomBytes(16).toString('base64url');
+const day = () => new Date().toISOString().slice(0, 10);
+
+async function latestDirectory(organisationId: string): Promise<{ serial: number; directory: VerifiedDirectory }> {
+  const db = e2eDb();
+  const row = await db.reviewerDirectory.findFirstOrThrow({ where: { organisationId }, orderBy: { serial: 'desc' } });
+  const pinned = await decodeOrganisationPublicKey(serverInfo().env.QORGAU_ORG_SIGNING_KEY!);
+  const directory = await verifyDirectory({
+    signed: { v: 1, body: row.body, signingKey: serverInfo().env.QORGAU_ORG_SIGNING_KEY!, signature: Buffer.from(row.signature).toString('base64url') },
+    pinnedKeys: [pinned],
+    now: new Date(),
+  });
+  return { serial: row.serial, directory };
+}
+
+/** Creates an active staff member with enrolled keys and TOTP, and publishes a directory that lists them. */
+export async function createStaffMember(role: TStaffMember['role']): Promise<TStaffMember> {
+  const db = e2eDb();
+  const info = serverInfo();
+  const organisation = await db.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
+  const member: TStaffMember = { id: id(), login: `${role}-${id().slice(0, 8).toLowerCase()}`, password: `pw-${id()}`, totpSecret: createTotpSecret(), role, displayName: `Test ${role} ${id().slice(0, 4)}` };
+  const enrolled = await enrolReviewer({ reviewerId: member.id, password: member.password, params: KDF });
+  const serverSecret = await decodeServerSecret(info.env.QORGAU_SERVER_SECRET!);
+  await db.reviewer.create({
+    data: {
+      id: member.id,
+      organisationId: organisation.id,
+      login: member.login,
+      displayName: member.displayName,
+      role,
+      status: 'active',
+      passwordSalt: enrolled.salt,
+      kdfOpsLimit: KDF.opsLimit,
+      kdfMemLimit: KDF.memLimit,
+      authKeyHash: await hashServerToken({ serverSecret, token: enrolled.authKey, purpose: 'auth-key' }),
+      totpSecretSealed: sealAtRest(info.env.QORGAU_SERVER_SECRET!, 'totp-at-rest', new TextEncoder().encode(member.totpSecret), member.id) as Uint8Array<ArrayBuffer>,
+      xwingPublicKey: enrolled.keys.xwing.publicKey as Uint8Array<ArrayBuffer>,
+      signingPublicKey: enrolled.keys.signing.publicKey as Uint8Array<ArrayBuffer>,
+      wrappedSecretKeys: JSON.stringify(enrolled.passwordWrapped),
+      recoveryWrappedSecretKeys: JSON.stringify(enrolled.recoveryWrapped),
+      createdAt: new Date(),
+      approvedAt: new Date(),
+    },
+  });
+  // Publish the next directory with every active member (two workers may race: retry on a taken serial).
+  const state = JSON.parse(fs.readFileSync(path.join(e2eDir, 'demo', 'demo-state.json'), 'utf8')) as { organisationKeyBackup: string };
+  const organisationKey = await importOrganisationKeyBackup(state.organisationKeyBackup);
+  for (let attempt = 0; ; attempt += 1) {
+    const { serial } = await latestDirectory(organisation.id);
+    const active = await db.reviewer.findMany({ where: { organisationId: organisation.id, status: 'active', NOT: { xwingPublicKey: null } } });
+    const now = new Date();
+    const signed = await signDirectory({
+      organisation: organisation.id,
+      serial: serial + 1,
+      issuedAt: new Date(now.getTime() - 60_000),
+      expiresAt: new Date(now.getTime() + 30 * 86_400_000),
+      teamEpoch: 1,
+      reviewers: active.map((r) => ({ id: r.id, role: r.role as TStaffMember['role'], xwingPublicKey: r.xwingPublicKey! as never, signingPublicKey: r.signingPublicKey! as never })),
+      organisationKey,
+    });
+    try {
+      await db.reviewerDirectory.create({ data: { id: id(), organisationId: organisation.id, serial: serial + 1, body: signed.body, signature: Buffer.from(signed.signature, 'base64url'), createdDay: day() } });
+      break;
+    } catch (error) {
+      if (attempt > 5) throw error;
+    }
+  }
+  // The demo coordinator seals the current team key to the new member.
+  const coordinatorAccount = info.demo.accounts.find((a) => a.role === 'coordinator')!;
+  const coordinator = await db.reviewer.findFirstOrThrow({ where: { organisationId: organisation.id, login: coordinatorAccount.login } });
+  const { wrapKey } = await deriveReviewerPasswordKeys({ password: coordinatorAccount.password, salt: coordinator.passwordSalt, params: { opsLimit: coordinator.kdfOpsLimit, memLimit: coordinator.kdfMemLimit } });
+  const coordinatorKeys = await unwrapReviewerKeys({ reviewerId: coordinator.id, wrapped: JSON.parse(coordinator.wrappedSecretKeys!), wrapKey });
+  const { directory } = await latestDirectory(organisation.id);
+  const own = await db.teamKeyEnvelope.findFirstOrThrow({ where: { reviewerId: coordinator.id, epoch: 1 } });
+  const teamKey = await openTeamKey({ envelope: JSON.parse(own.envelope), directory, reviewerId: coordinator.id, keys: coordinatorKeys });
+  const [envelope] = await sealTeamKeyForReviewers({ teamKey, directory, granterId: coordinator.id, granterKeys: coordinatorKeys, reviewerIds: [member.id] });
+  await db.teamKeyEnvelope.create({ data: { id: id(), organisationId: organisation.id, epoch: 1, reviewerId: member.id, envelope: JSON.stringify(envelope) } });
+  return member;
+}
+
+/**
+ * Seals a report as the reporter's browser does and stores it per the storage contract: Report.sealed is the
+ * envelope without `recipients`; each recipient is a ReportEnvelope row {kind: "recipient", …}. Optionally adds a
+ * message from the reporter.
+ */
+export async function seedReport(options: { report: Record<string, unknown>; reporterMessage?: string }): Promise<{ reportId: string }> {
+  const db = e2eDb();
+  const info = serverInfo();
+  const organisation = await db.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
+  const { directory } = await latestDirectory(organisation.id);
+  const reportId = await createReportId();
+  const reporter = await deriveReporterKeys(await createReceipt());
+  const { envelope, dataKey } = await sealReport({ reportId, report: options.report as never, directory, reporter });
+  const { recipients, ...core } = envelope;
+  const serverSecret = await decodeServerSecret(info.env.QORGAU_SERVER_SECRET!);
+  await db.report.create({
+    data: {
+      id: reportId,
+      organisationId: organisation.id,
+      directorySerial: directory.serial,
+      sealed: JSON.stringify(core),
+      accessTokenHash: await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' }),
+      isComplete: true,
+      receivedDay: day(),
+      updatedDay: day(),
+      envelopes: {
+        create: recipients.map((r) => ({ id: id(), reviewerId: r.reviewerId, envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }) })),
+      },
+    },
+  });
+  if (options.reporterMessage) {
+    const message = await sealMessageFromReporter({ reportId, dataKey, reporter, text: options.reporterMessage });
+    await db.message.create({ data: { id: id(), reportId, seq: 1, direction: 'to-reviewers', sealed: JSON.stringify(message), createdDay: day() } });
+  }
+  return { reportId };
+}
+
+/** A TOTP code that has not been used yet for this member: the current step, or the next one (accepted ±1). */
+const usedSteps = new Map<string, number>();
+export function freshTotp(member: TStaffMember): string {
+  const step = Math.floor(Date.now() / 1000 / TOTP_STEP_SECONDS);
+  const last = usedSteps.get(member.id) ?? -1;
+  const use = Math.max(step, last + 1);
+  if (use > step + 1) throw new Error('no fresh TOTP step available; wait 30 s');
+  usedSteps.set(member.id, use);
+  return totpCode(member.totpSecret, new Date(use * TOTP_STEP_SECONDS * 1000));
+}
+
+/** Signs in through next-auth's credentials endpoint, deriving the auth key as the browser does. */
+export async function apiSignIn(request: APIRequestContext, member: TStaffMember, overrides: { password?: string; totp?: string; login?: string } = {}) {
+  const login = overrides.login ?? member.login;
+  const params = (await (await request.post('/api/staff/prelogin', { data: { login } })).json()) as { salt: string; opsLimit: number; memLimit: number };
+  const { authKey } = await deriveReviewerPasswordKeys({ password: overrides.password ?? member.password, salt: params.salt, params: { opsLimit: params.opsLimit, memLimit: params.memLimit } });
+  const { csrfToken } = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const response = await request.post('/api/auth/callback/credentials', {
+    form: { login, authKey, totp: overrides.totp ?? freshTotp(member), csrfToken, json: 'true' },
+    headers: { 'X-Auth-Return-Redirect': '1' },
+    maxRedirects: 0,
+  });
+  const body = (await response.json().catch(() => ({}))) as { url?: string };
+  const error = body.url ? new URL(body.url, 'http://x').searchParams.get('error') : null;
+  return { response, error, ok: response.ok() && !error };
+}

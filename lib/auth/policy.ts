@@ -1,0 +1,33 @@
+/**
+ * Who may do what: the one table of staff roles against actions. Every staff route handler asks `can(role, action)`
+ * through `requireStaff` (lib/auth/require-staff.ts); the authorisation tests are generated from this table, so a
+ * new action is covered the moment it is added here.
+ *
+ * Analysts see statistics only: they get team keys and triage records (to aggregate in their browser), never a
+ * report envelope, a report body or a message.
+ */
+import type { ReviewerRole } from '@/lib/crypto';
+
+export const STAFF_ROLES = ['coordinator', 'reviewer', 'analyst'] as const satisfies readonly ReviewerRole[];
+export type TStaffRole = (typeof STAFF_ROLES)[number];
+
+export const POLICY = {
+  /** Own identity, wrapped keys and team-key envelopes. */
+  'self.read': ['coordinator', 'reviewer', 'analyst'],
+  /** Sealed triage records of every report, for statistics (no narratives inside). */
+  'triage.list': ['coordinator', 'reviewer', 'analyst'],
+  /** Sealed reports with this staff member's own envelope. */
+  'reports.list': ['coordinator', 'reviewer'],
+  'report.open': ['coordinator', 'reviewer'],
+  'report.triage': ['coordinator', 'reviewer'],
+  'report.reply': ['coordinator', 'reviewer'],
+  'audit.read': ['coordinator'],
+  'staff.list': ['coordinator'],
+  'staff.revoke': ['coordinator'],
+} as const satisfies Record<string, readonly TStaffRole[]>;
+
+export type TAction = keyof typeof POLICY;
+
+export function can(role: string, action: TAction): boolean {
+  return (POLICY[action] as readonly string[]).includes(role);
+}

@@ -1,0 +1,73 @@
+/**
+ * The JSON the staff API returns, shared by the route handlers (which build it) and the workspace (which parses
+ * it with these schemas). Sealed values are the strings stored by the intake and by reviewers' browsers, passed
+ * through untouched: the server cannot read them and does not try.
+ */
+import { z } from 'zod';
+
+export const ZStaffProfile = z.object({
+  reviewerId: z.string(),
+  login: z.string(),
+  displayName: z.string(),
+  role: z.enum(['coordinator', 'reviewer', 'analyst']),
+  passwordSalt: z.string(),
+  kdf: z.object({ opsLimit: z.number().int(), memLimit: z.number().int() }),
+  wrappedSecretKeys: z.string(),
+  teamKeyEnvelopes: z.array(z.object({ epoch: z.number().int(), envelope: z.string() })),
+  staff: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.string() })),
+});
+export type TStaffProfile = z.infer<typeof ZStaffProfile>;
+
+export const ZSealedTriage = z.object({ epoch: z.number().int(), sealed: z.string() });
+
+export const ZReportRow = z.object({
+  id: z.string(),
+  status: z.string(),
+  assigneeId: z.string().nullable(),
+  receivedDay: z.string(),
+  updatedDay: z.string(),
+  // False while announced attachments are still uploading.
+  isComplete: z.boolean(),
+  missingAttachments: z.number().int(),
+  sealed: z.string(),
+  envelope: z.string(),
+  triage: ZSealedTriage.nullable(),
+});
+export type TReportRow = z.infer<typeof ZReportRow>;
+
+export const ZReportPage = z.object({ reports: z.array(ZReportRow), nextCursor: z.string().nullable() });
+export type TReportPage = z.infer<typeof ZReportPage>;
+
+export const ZReportDetail = z.object({
+  report: ZReportRow,
+  messages: z.array(z.object({ seq: z.number().int(), direction: z.string(), sealed: z.string(), createdDay: z.string() })),
+});
+export type TReportDetail = z.infer<typeof ZReportDetail>;
+
+export const ZTriageRow = z.object({ reportId: z.string(), status: z.string(), triage: ZSealedTriage.nullable() });
+export const ZTriagePage = z.object({ records: z.array(ZTriageRow), nextCursor: z.string().nullable() });
+export type TTriagePage = z.infer<typeof ZTriagePage>;
+
+export const ZAuditView = z.object({
+  verification: z.union([
+    z.object({ ok: z.literal(true), count: z.number(), head: z.string() }),
+    z.object({ ok: z.literal(false), count: z.number(), brokenAtSeq: z.number(), reason: z.string() }),
+  ]),
+  events: z.array(
+    z.object({ seq: z.number(), day: z.string(), actor: z.string().nullable(), action: z.string(), subject: z.string().nullable(), hash: z.string() }),
+  ),
+});
+export type TAuditView = z.infer<typeof ZAuditView>;
+
+/** What a reviewer's browser sends to save a triage: the server-readable trio and the sealed record. */
+export const ZSaveTriageRequest = z
+  .object({
+    status: z.enum(['new', 'in_review', 'needs_information', 'verified', 'closed', 'spam']),
+    assigneeId: z.string().max(64).nullable(),
+    epoch: z.number().int().min(1),
+    sealed: z.string().max(400_000),
+  })
+  .strict();
+export type TSaveTriageRequest = z.infer<typeof ZSaveTriageRequest>;
+
+export const ZReplyRequest = z.object({ sealed: z.string().max(100_000) }).strict();

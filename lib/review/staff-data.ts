@@ -1,0 +1,217 @@
+import 'server-only';
+import { ZMessageEnvelope, ZTeamRecord } from '@/lib/crypto';
+import { appendAuditEvent, verifyAuditChain } from '@/lib/audit/audit-chain';
+import type { TStaff } from '@/lib/auth/staff-auth';
+import type { Db } from '@/lib/db';
+import { AppError } from '@/lib/http/errors';
+import { newId, today } from '@/lib/ids';
+import type { TAuditView, TReportDetail, TReportPage, TReportRow, TSaveTriageRequest, TStaffProfile, TTriagePage } from './api-types';
+
+/**
+ * What the staff API reads and writes. Every function takes the already-authorised staff member and scopes every
+ * query to their organisation and, for reports, to reports they hold an envelope for: another organisation's
+ * report or another reviewer's envelope is simply not found. The server handles sealed strings only.
+ */
+
+export const PAGE_LIMIT = { reports: 500, triage: 2000 };
+
+export async function getStaffProfile(db: Db, staff: TStaff): Promise<TStaffProfile> {
+  const reviewer = await db.reviewer.findUniqueOrThrow({
+    where: { id: staff.reviewerId },
+    include: { teamKeyEnvelopes: { orderBy: { epoch: 'asc' } } },
+  });
+  if (!reviewer.wrappedSecretKeys) throw new AppError('conflict', 'Your keys are not enrolled yet.');
+  const staffList = await db.reviewer.findMany({
+    where: { organisationId: staff.organisationId, status: 'active' },
+    select: { id: true, displayName: true, role: true },
+    orderBy: { displayName: 'asc' },
+  });
+  return {
+    reviewerId: reviewer.id,
+    login: reviewer.login,
+    displayName: reviewer.displayName,
+    role: reviewer.role as TStaffProfile['role'],
+    passwordSalt: reviewer.passwordSalt,
+    kdf: { opsLimit: reviewer.kdfOpsLimit, memLimit: reviewer.kdfMemLimit },
+    wrappedSecretKeys: reviewer.wrappedSecretKeys,
+    teamKeyEnvelopes: reviewer.teamKeyEnvelopes.map((e) => ({ epoch: e.epoch, envelope: e.envelope })),
+    staff: staffList,
+  };
+}
+
+const reportSelect = (reviewerId: string) =>
+  ({
+    id: true,
+    status: true,
+    assigneeId: true,
+    receivedDay: true,
+    updatedDay: true,
+    isComplete: true,
+    missingAttachments: true,
+    sealed: true,
+    envelopes: { where: { reviewerId }, select: { envelope: true } },
+    triage: { select: { epoch: true, sealed: true } },
+  }) as const;
+
+type TSelected = {
+  id: string;
+  status: string;
+  assigneeId: string | null;
+  receivedDay: string;
+  updatedDay: string;
+  isComplete: boolean;
+  missingAttachments: number;
+  sealed: string;
+  envelopes: { envelope: string }[];
+  triage: { epoch: number; sealed: string } | null;
+};
+
+function toRow(report: TSelected): TReportRow {
+  return {
+    id: report.id,
+    status: report.status,
+    assigneeId: report.assigneeId,
+    receivedDay: report.receivedDay,
+    updatedDay: report.updatedDay,
+    isComplete: report.isComplete,
+    missingAttachments: report.missingAttachments,
+    sealed: report.sealed,
+    envelope: report.envelopes[0]!.envelope,
+    triage: report.triage,
+  };
+}
+
+/** One page of the reports this staff member can open (newest day first), with their own envelope. */
+export async function listReports(db: Db, staff: TStaff, options: { cursor?: string; limit?: number }): Promise<TReportPage> {
+  const limit = Math.min(options.limit ?? PAGE_LIMIT.reports, PAGE_LIMIT.reports);
+  const rows = await db.report.findMany({
+    where: { organisationId: staff.organisationId, isComplete: true, envelopes: { some: { reviewerId: staff.reviewerId } } },
+    orderBy: [{ receivedDay: 'desc' }, { id: 'asc' }],
+    take: limit + 1,
+    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    select: reportSelect(staff.reviewerId),
+  });
+  const page = rows.slice(0, limit);
+  return { reports: page.map(toRow), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+}
+
+async function findOpenableReport(db: Pick<Db, 'report'>, staff: TStaff, reportId: string): Promise<TSelected> {
+  const report = await db.report.findFirst({
+    where: { id: reportId, organisationId: staff.organisationId, isComplete: true, envelopes: { some: { reviewerId: staff.reviewerId } } },
+    select: reportSelect(staff.reviewerId),
+  });
+  if (!report) throw new AppError('not_found', 'There is no such report, or you have no access to it.');
+  return report;
+}
+
+/** A report with its messages, for the report view. Records `report.open` in the audit log. */
+export async function openReport(db: Db, staff: TStaff, options: { reportId: string; serverSecret: string }): Promise<TReportDetail> {
+  return db.$transaction(async (tx) => {
+    const report = await findOpenableReport(tx, staff, options.reportId);
+    const messages = await tx.message.findMany({ where: { reportId: report.id }, orderBy: { seq: 'asc' } });
+    await appendAuditEvent(tx, { serverSecret: options.serverSecret, organisationId: staff.organisationId, actorId: staff.reviewerId, action: 'report.open', subject: report.id });
+    return {
+      report: toRow(report),
+      messages: messages.map((m) => ({ seq: m.seq, direction: m.direction, sealed: m.sealed, createdDay: m.createdDay })),
+    };
+  });
+}
+
+/**
+ * Stores a triage: the sealed record (checked to be a team record for this report, so it cannot be moved to another
+ * report) and the three facts the server may know: status, assignee, day. Audit `report.triage` in the same
+ * transaction. The assignee must be an active reviewer or coordinator of the organisation.
+ */
+export async function saveTriage(db: Db, staff: TStaff, options: { reportId: string; request: TSaveTriageRequest; serverSecret: string; now?: Date }): Promise<void> {
+  const { request } = options;
+  let record: ReturnType<typeof ZTeamRecord.parse>;
+  try {
+    record = ZTeamRecord.parse(JSON.parse(request.sealed));
+  } catch {
+    throw new AppError('validation_failed', 'The triage record is not a sealed team record.');
+  }
+  if (record.recordId !== options.reportId || record.epoch !== request.epoch || record.kind !== 'triage') {
+    throw new AppError('validation_failed', 'The triage record belongs to another report, epoch or kind.');
+  }
+  const day = today(options.now);
+  await db.$transaction(async (tx) => {
+    await findOpenableReport(tx, staff, options.reportId);
+    if (request.assigneeId) {
+      const assignee = await tx.reviewer.findFirst({
+        where: { id: request.assigneeId, organisationId: staff.organisationId, status: 'active', role: { in: ['reviewer', 'coordinator'] } },
+      });
+      if (!assignee) throw new AppError('validation_failed', 'The assignee is not an active reviewer of this organisation.');
+    }
+    await tx.triageRecord.upsert({
+      where: { reportId: options.reportId },
+      create: { id: newId(), reportId: options.reportId, epoch: request.epoch, sealed: request.sealed, updatedDay: day },
+      update: { epoch: request.epoch, sealed: request.sealed, updatedDay: day },
+    });
+    await tx.report.update({ where: { id: options.reportId }, data: { status: request.status, assigneeId: request.assigneeId, updatedDay: day } });
+    await appendAuditEvent(tx, {
+      serverSecret: options.serverSecret,
+      organisationId: staff.organisationId,
+      actorId: staff.reviewerId,
+      action: 'report.triage',
+      subject: options.reportId,
+      detail: `status=${request.status}`,
+      now: options.now,
+    });
+  });
+}
+
+/**
+ * Stores a reviewer's message to the reporter: a message envelope for this report, direction to-reporter, sent
+ * under the caller's own id (the reporter's browser checks the signature against the directory). Audit
+ * `report.reply`.
+ */
+export async function addReply(db: Db, staff: TStaff, options: { reportId: string; sealed: string; serverSecret: string; now?: Date }): Promise<{ seq: number }> {
+  let envelope: ReturnType<typeof ZMessageEnvelope.parse>;
+  try {
+    envelope = ZMessageEnvelope.parse(JSON.parse(options.sealed));
+  } catch {
+    throw new AppError('validation_failed', 'The message is not a sealed message envelope.');
+  }
+  if (envelope.reportId !== options.reportId || envelope.direction !== 'to-reporter' || envelope.senderId !== staff.reviewerId) {
+    throw new AppError('validation_failed', 'The message belongs to another report, direction or sender.');
+  }
+  const day = today(options.now);
+  return db.$transaction(async (tx) => {
+    await findOpenableReport(tx, staff, options.reportId);
+    const last = await tx.message.findFirst({ where: { reportId: options.reportId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+    const seq = (last?.seq ?? 0) + 1;
+    await tx.message.create({ data: { id: newId(), reportId: options.reportId, seq, direction: 'to-reporter', sealed: options.sealed, createdDay: day } });
+    await tx.report.update({ where: { id: options.reportId }, data: { updatedDay: day } });
+    await appendAuditEvent(tx, { serverSecret: options.serverSecret, organisationId: staff.organisationId, actorId: staff.reviewerId, action: 'report.reply', subject: options.reportId, now: options.now });
+    return { seq };
+  });
+}
+
+/** Sealed triage records of every report of the organisation (statistics): no report body, no envelope, no message. */
+export async function listTriage(db: Db, staff: TStaff, options: { cursor?: string; limit?: number }): Promise<TTriagePage> {
+  const limit = Math.min(options.limit ?? PAGE_LIMIT.triage, PAGE_LIMIT.triage);
+  const rows = await db.report.findMany({
+    where: { organisationId: staff.organisationId, isComplete: true },
+    orderBy: { id: 'asc' },
+    take: limit + 1,
+    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+    select: { id: true, status: true, triage: { select: { epoch: true, sealed: true } } },
+  });
+  const page = rows.slice(0, limit);
+  return { records: page.map((r) => ({ reportId: r.id, status: r.status, triage: r.triage })), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+}
+
+/** The newest audit entries with actor names, and the verification of the whole chain. Records `audit.view`. */
+export async function viewAudit(db: Db, staff: TStaff, options: { serverSecret: string }): Promise<TAuditView> {
+  const verification = await verifyAuditChain(db, { serverSecret: options.serverSecret, organisationId: staff.organisationId });
+  const events = await db.auditEvent.findMany({ where: { organisationId: staff.organisationId }, orderBy: { seq: 'desc' }, take: 500 });
+  const people = await db.reviewer.findMany({ where: { organisationId: staff.organisationId }, select: { id: true, displayName: true, login: true } });
+  const names = new Map(people.map((p) => [p.id, `${p.displayName} (${p.login})`]));
+  await db.$transaction((tx) =>
+    appendAuditEvent(tx, { serverSecret: options.serverSecret, organisationId: staff.organisationId, actorId: staff.reviewerId, action: 'audit.view' }),
+  );
+  return {
+    verification,
+    events: events.map((e) => ({ seq: e.seq, day: e.day, actor: e.actorId ? (names.get(e.actorId) ?? e.actorId) : null, action: e.action, subject: e.subject, hash: e.hash })),
+  };
+}

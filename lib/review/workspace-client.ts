@@ -1,0 +1,263 @@
+/**
+ * The browser half of the staff workspace, apart from React: fetching sealed data from the staff API and opening
+ * it with lib/crypto. Keys live only in the objects this module returns (JavaScript memory of the page): never in
+ * localStorage, sessionStorage, IndexedDB or a cookie. `wipeKeys` overwrites the secret key bytes on sign-out.
+ */
+import { z } from 'zod';
+import {
+  decodeOrganisationPublicKey,
+  deriveReviewerPasswordKeys,
+  openMessage,
+  openReportAsReviewer,
+  openTeamKey,
+  openTeamRecords,
+  sealMessageFromReviewer,
+  sealTeamRecord,
+  unwrapReviewerKeys,
+  verifyDirectory,
+  type OpenedMessage,
+  type OpenedReport,
+  type ReviewerKeys,
+  type TeamKey,
+  type VerifiedDirectory,
+} from '@/lib/crypto';
+import { ZMonth } from '@/lib/taxonomy';
+import { TRIAGE_RECORD_KIND, ZTriageData, type TTriageData } from '@/lib/taxonomy/triage';
+import {
+  ZAuditView,
+  ZReportDetail,
+  ZReportPage,
+  ZStaffProfile,
+  ZTriagePage,
+  type TReportRow,
+  type TSaveTriageRequest,
+  type TStaffProfile,
+} from './api-types';
+
+/** The lowest Argon2id cost this client accepts from the server (libsodium INTERACTIVE): a server that asks for
+ *  less would be asking for an auth key that is cheap to brute-force. */
+export const MIN_PASSWORD_KDF = { opsLimit: 2, memLimit: 64 * 1024 * 1024 };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function api<T>(schema: z.ZodType<T>, url: string, init?: { method: string; body: unknown }): Promise<T> {
+  const response = await fetch(url, {
+    method: init?.method ?? 'GET',
+    headers: init ? { 'Content-Type': 'application/json' } : undefined,
+    body: init ? JSON.stringify(init.body) : undefined,
+    credentials: 'same-origin',
+    cache: 'no-store',
+  });
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${response.status}`;
+    throw new ApiError(response.status, message);
+  }
+  return schema.parse(body);
+}
+
+export type TLoginParameters = { salt: string; opsLimit: number; memLimit: number };
+
+export async function fetchLoginParameters(login: string): Promise<TLoginParameters> {
+  const params = await api(z.object({ salt: z.string(), opsLimit: z.number(), memLimit: z.number() }), '/api/staff/prelogin', {
+    method: 'POST',
+    body: { login },
+  });
+  if (params.opsLimit < MIN_PASSWORD_KDF.opsLimit || params.memLimit < MIN_PASSWORD_KDF.memLimit) {
+    throw new Error('The server asked for a weaker password hash than this client accepts.');
+  }
+  return params;
+}
+
+export async function derivePasswordKeys(password: string, params: TLoginParameters) {
+  return deriveReviewerPasswordKeys({ password, salt: params.salt, params: { opsLimit: params.opsLimit, memLimit: params.memLimit } });
+}
+
+export type TWorkspace = {
+  profile: TStaffProfile;
+  keys: ReviewerKeys;
+  directory: VerifiedDirectory;
+  teamKeys: TeamKey[];
+};
+
+/** After sign-in (or to unlock after a reload): fetch the profile, unwrap the keys, verify the directory, open team keys. */
+export async function openWorkspace(options: { pinnedKey: string; password: string; wrapKey?: Parameters<typeof unwrapReviewerKeys>[0]['wrapKey'] }): Promise<TWorkspace> {
+  const profile = await api(ZStaffProfile, '/api/staff/me');
+  const wrapKey =
+    options.wrapKey ??
+    (await derivePasswordKeys(options.password, { salt: profile.passwordSalt, ...profile.kdf })).wrapKey;
+  const keys = await unwrapReviewerKeys({ reviewerId: profile.reviewerId, wrapped: JSON.parse(profile.wrappedSecretKeys), wrapKey });
+  wrapKey.fill(0);
+  const signed: unknown = await (await fetch('/api/directory', { cache: 'no-store' })).json();
+  const directory = await verifyDirectory({ signed, pinnedKeys: [await decodeOrganisationPublicKey(options.pinnedKey)], now: new Date() });
+  const teamKeys: TeamKey[] = [];
+  for (const { envelope } of profile.teamKeyEnvelopes) {
+    try {
+      teamKeys.push(await openTeamKey({ envelope: JSON.parse(envelope), directory, reviewerId: profile.reviewerId, keys }));
+    } catch {
+      // An envelope signed by a coordinator who has since been revoked no longer verifies: skip it.
+    }
+  }
+  return { profile, keys, directory, teamKeys };
+}
+
+/** Overwrites the secret halves of the key bundle and the team keys in place. */
+export function wipeKeys(workspace: TWorkspace | null): void {
+  if (!workspace) return;
+  workspace.keys.xwing.secretKey.fill(0);
+  workspace.keys.signing.secretKey.fill(0);
+  for (const teamKey of workspace.teamKeys) teamKey.key.fill(0);
+}
+
+/** All sealed rows, page by page (500 a page), reporting progress. */
+export async function fetchAllReports(onProgress: (count: number) => void): Promise<TReportRow[]> {
+  const rows: TReportRow[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: z.infer<typeof ZReportPage> = await api(ZReportPage, `/api/staff/reports${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+    rows.push(...page.reports);
+    cursor = page.nextCursor;
+    onProgress(rows.length);
+  } while (cursor);
+  return rows;
+}
+
+/**
+ * The fields the inbox shows, read leniently from the reporter's JSON (lib/reports/report-payload.ts
+ * is the full schema): a report from a newer form version still shows what this version understands.
+ */
+const ZReportSummaryFields = z
+  .object({
+    narrative: z.string().optional(),
+    when: z.object({ month: ZMonth.optional() }).passthrough().optional(),
+    where: z.object({ region: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+
+export type TOpenedRow = { opened: OpenedReport; narrative: string; month: string | null; region: string | null };
+
+function envelopeFor(row: TReportRow): { envelope: unknown; grant?: unknown } {
+  const core = JSON.parse(row.sealed) as Record<string, unknown>;
+  const stored = z
+    .union([
+      z.object({ kind: z.literal('recipient'), kemCiphertext: z.string(), wrappedKey: z.string() }),
+      z.object({ kind: z.literal('grant'), grant: z.unknown() }),
+    ])
+    .parse(JSON.parse(row.envelope));
+  return stored.kind === 'grant' ? { envelope: { ...core, recipients: [] }, grant: stored.grant } : { envelope: { ...core, recipients: [] }, grant: undefined };
+}
+
+/** Opens one report with this reviewer's envelope (or a coordinator's grant). @throws CryptoError */
+export async function openRow(workspace: TWorkspace, row: TReportRow): Promise<TOpenedRow> {
+  const { envelope, grant } = envelopeFor(row);
+  const stored = JSON.parse(row.envelope) as { kind: string; kemCiphertext?: string; wrappedKey?: string };
+  const full =
+    stored.kind === 'recipient'
+      ? { ...(envelope as object), recipients: [{ reviewerId: workspace.profile.reviewerId, kemCiphertext: stored.kemCiphertext, wrappedKey: stored.wrappedKey }] }
+      : envelope;
+  const opened = await openReportAsReviewer({
+    envelope: full,
+    reviewerId: workspace.profile.reviewerId,
+    keys: workspace.keys,
+    ...(grant ? { grant, directory: workspace.directory } : {}),
+  });
+  if (opened.reportId !== row.id) throw new Error('the sealed report names another id');
+  const fields = ZReportSummaryFields.safeParse(opened.report);
+  return {
+    opened,
+    narrative: fields.success ? (fields.data.narrative ?? '') : '',
+    month: fields.success ? (fields.data.when?.month ?? null) : null,
+    region: fields.success ? (fields.data.where?.region ?? null) : null,
+  };
+}
+
+/** Opens triage records with the team keys; a record for another report (moved by the server) is refused. */
+export async function openTriages(workspace: TWorkspace, rows: { id: string; triage: { sealed: string } | null }[]): Promise<Map<string, TTriageData>> {
+  const withTriage = rows.filter((row) => row.triage);
+  const results = await openTeamRecords({
+    teamKeys: workspace.teamKeys,
+    records: withTriage.map((row) => JSON.parse(row.triage!.sealed) as unknown),
+    expectedKind: TRIAGE_RECORD_KIND,
+  });
+  const out = new Map<string, TTriageData>();
+  results.forEach((result, index) => {
+    const row = withTriage[index]!;
+    if (!result.ok || result.recordId !== row.id) return;
+    const data = ZTriageData.safeParse(result.data);
+    if (data.success) out.set(row.id, data.data);
+  });
+  return out;
+}
+
+export type TThreadMessage = OpenedMessage & { seq: number; createdDay: string; isValid: boolean };
+
+export async function fetchReportDetail(workspace: TWorkspace, reportId: string) {
+  const detail = await api(ZReportDetail, `/api/staff/reports/${encodeURIComponent(reportId)}`);
+  const opened = await openRow(workspace, detail.report);
+  const messages: TThreadMessage[] = [];
+  for (const message of detail.messages) {
+    try {
+      const m = await openMessage({
+        envelope: JSON.parse(message.sealed),
+        reportId,
+        dataKey: opened.opened.dataKey,
+        reporterSigningKey: opened.opened.reporterSigningKey,
+        directory: workspace.directory,
+      });
+      messages.push({ ...m, seq: message.seq, createdDay: message.createdDay, isValid: true });
+    } catch {
+      messages.push({ messageId: '', direction: message.direction as OpenedMessage['direction'], senderId: '', text: '', seq: message.seq, createdDay: message.createdDay, isValid: false });
+    }
+  }
+  const triages = await openTriages(workspace, [detail.report]);
+  return { row: detail.report, opened, messages, triage: triages.get(reportId) ?? null };
+}
+
+/** Seals the triage under the directory's current team epoch and saves it with the server-readable trio. */
+export async function saveTriage(workspace: TWorkspace, options: { reportId: string; status: TSaveTriageRequest['status']; assigneeId: string | null; data: TTriageData }) {
+  const epoch = workspace.directory.teamEpoch;
+  const teamKey = workspace.teamKeys.find((k) => k.epoch === epoch);
+  if (!teamKey) throw new Error('You do not hold the current team key yet; ask a coordinator.');
+  const data = ZTriageData.parse(options.data);
+  const record = await sealTeamRecord({ teamKey, recordId: options.reportId, kind: TRIAGE_RECORD_KIND, data });
+  await api(z.object({ ok: z.literal(true) }), `/api/staff/reports/${encodeURIComponent(options.reportId)}/triage`, {
+    method: 'PUT',
+    body: { status: options.status, assigneeId: options.assigneeId, epoch, sealed: JSON.stringify(record) } satisfies TSaveTriageRequest,
+  });
+}
+
+export async function sendReply(workspace: TWorkspace, options: { reportId: string; opened: OpenedReport; text: string }) {
+  const envelope = await sealMessageFromReviewer({
+    reportId: options.reportId,
+    dataKey: options.opened.dataKey,
+    reviewerId: workspace.profile.reviewerId,
+    keys: workspace.keys,
+    text: options.text,
+  });
+  await api(z.object({ seq: z.number() }), `/api/staff/reports/${encodeURIComponent(options.reportId)}/messages`, {
+    method: 'POST',
+    body: { sealed: JSON.stringify(envelope) },
+  });
+}
+
+export async function fetchAllTriage(workspace: TWorkspace) {
+  const rows: { id: string; status: string; triage: { epoch: number; sealed: string } | null }[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: z.infer<typeof ZTriagePage> = await api(ZTriagePage, `/api/staff/triage${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+    rows.push(...page.records.map((r) => ({ id: r.reportId, status: r.status, triage: r.triage })));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { rows, triages: await openTriages(workspace, rows) };
+}
+
+export async function fetchAudit() {
+  return api(ZAuditView, '/api/staff/audit');
+}
