@@ -12,7 +12,8 @@ import { migrate } from '../lib/db/migrate';
 import { seedDemo } from '../lib/demo/seed-demo';
 
 const root = path.resolve(import.meta.dirname, '..');
-const dir = path.join(root, 'var', 'e2e');
+// The benchmarks start their own server beside a test run, in their own folder.
+const dir = path.resolve(root, process.env.QORGAU_E2E_DIR ?? path.join('var', 'e2e'));
 const port = process.env.QORGAU_E2E_PORT ?? '3100';
 
 async function main(): Promise<void> {
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     QORGAU_UPLOAD_DIR: path.join(dir, 'uploads'),
     QORGAU_QUICK_EXIT_URL: 'https://www.google.com/',
     // A light proof of work keeps the suite fast; the code path is the production one.
-    QORGAU_POW_DIFFICULTY: '8',
+    QORGAU_POW_DIFFICULTY: process.env.QORGAU_E2E_POW_DIFFICULTY ?? '8',
     QORGAU_MAX_ATTACHMENT_MIB: '20',
     // A well-formed but made-up onion address, to test the Onion-Location header.
     QORGAU_ONION_LOCATION: `http://${'q'.repeat(52)}abcd.onion`,

@@ -1,4 +1,6 @@
-import { ATTACHMENT } from '@/lib/crypto';
+// The constants module only: importing the crypto facade here would pull libsodium (half a megabyte)
+// into the reporter form's first load, which must stay small on slow networks.
+import { ATTACHMENT } from '@/lib/crypto/domain';
 
 /**
  * How encrypted attachments travel: the ciphertext stream of lib/crypto (header + whole 64 KiB

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { locales } from '@/lib/i18n/config';
+import { NARRATIVE_MAX, SHORT_TEXT_MAX } from './limits';
 import {
   distinctIds,
   ZCategoryId,
@@ -16,8 +17,7 @@ import {
  * section 4). Only the narrative is required. The server never sees this shape: it is here so that
  * both browsers validate what they seal and what they open.
  */
-export const NARRATIVE_MAX = 20_000;
-export const SHORT_TEXT_MAX = 200;
+export { NARRATIVE_MAX, SHORT_TEXT_MAX } from './limits';
 
 export const ZAttachmentManifestEntry = z
   .object({

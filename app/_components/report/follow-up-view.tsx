@@ -6,7 +6,7 @@ import type { Messages } from '@/lib/i18n/messages';
 import { ApiError } from '@/lib/reporter/api';
 import { checkReceiptInput, openFollowUpSession, reloadFollowUpSession, sendReporterAnswer, type TFollowUpSession } from '@/lib/reporter/follow-up';
 import { prepareFile, type TPreparedFile } from '@/lib/reporter/prepare-file';
-import { labelOf, REGIONS } from '@/lib/taxonomy';
+import { labelOf, REGIONS } from '@/lib/taxonomy/terms';
 import { QUICK_EXIT_EVENT } from '../quick-exit';
 import { CryptoUnavailable } from './crypto-unavailable';
 import { errorMessage } from './error-message';

@@ -3,10 +3,11 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { Locale } from '@/lib/i18n/config';
 import type { Messages } from '@/lib/i18n/messages';
-import { NARRATIVE_MAX, SHORT_TEXT_MAX, type TReportPayload } from '@/lib/reports/report-payload';
+import { NARRATIVE_MAX, SHORT_TEXT_MAX } from '@/lib/reports/limits';
+import type { TReportPayload } from '@/lib/reports/report-payload';
 import { prepareFile, type TPreparedFile } from '@/lib/reporter/prepare-file';
 import { submitReportFromBrowser, type TSubmitProgress } from '@/lib/reporter/submit-report';
-import { CATEGORIES, HARMS, IDENTITIES, PERPETRATORS, POLICE_OUTCOMES, REGIONS, type TTerm } from '@/lib/taxonomy';
+import { CATEGORIES, HARMS, IDENTITIES, PERPETRATORS, POLICE_OUTCOMES, REGIONS, type TTerm } from '@/lib/taxonomy/terms';
 import { QUICK_EXIT_EVENT } from '../quick-exit';
 import { CryptoUnavailable } from './crypto-unavailable';
 import { errorMessage } from './error-message';
