@@ -112,7 +112,10 @@ export function ReportForm({ locale, strings, pinnedKey, limits, currentMonth }:
       if (form.narrative.trim().length === 0) found.narrative = s.narrativeRequired;
       else if (form.narrative.length > NARRATIVE_MAX) found.narrative = format(s.narrativeTooLong, { max: NARRATIVE_MAX });
     }
-    if (current === 'whenWhere' && form.year && form.month && `${form.year}-${form.month}` > currentMonth) found.when = s.dateInFuture;
+    if (current === 'whenWhere') {
+      if ((form.month && !form.year) || (form.day && !(form.month && form.year))) found.when = s.dateIncomplete;
+      else if (form.year && form.month && `${form.year}-${form.month}` > currentMonth) found.when = s.dateInFuture;
+    }
     setErrors(found);
     return Object.keys(found).length === 0;
   }
