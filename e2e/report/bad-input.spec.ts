@@ -50,9 +50,9 @@ test('malformed, oversized and mistyped submissions are refused and store nothin
   const cases: { name: string; send: () => Promise<APIResponse>; status: number }[] = [
     { name: 'not JSON', send: () => request.post('/api/reports', { headers: { 'content-type': 'text/plain' }, data: 'hello' }), status: 415 },
     { name: 'broken JSON', send: () => request.post('/api/reports', { headers: { 'content-type': 'application/json' }, data: Buffer.from('{"pow":') }), status: 400 },
-    { name: 'wrong shape', send: () => request.post('/api/reports', { data: { hello: 'world' } }), status: 422 },
-    { name: 'type-confused', send: () => request.post('/api/reports', { data: { ...valid.body, attachments: 'none' } }), status: 422 },
-    { name: 'extra field', send: () => request.post('/api/reports', { data: { ...valid.body, plaintext: 'leak' } }), status: 422 },
+    { name: 'wrong shape', send: () => request.post('/api/reports', { data: { hello: 'world' } }), status: 400 },
+    { name: 'type-confused', send: () => request.post('/api/reports', { data: { ...valid.body, attachments: 'none' } }), status: 400 },
+    { name: 'extra field', send: () => request.post('/api/reports', { data: { ...valid.body, plaintext: 'leak' } }), status: 400 },
     { name: 'too large', send: () => request.post('/api/reports', { headers: { 'content-type': 'application/json' }, data: `{"x":"${'a'.repeat(3.5 * 1024 * 1024)}"}` }), status: 413 },
     {
       name: 'tampered proof of work',
@@ -62,7 +62,7 @@ test('malformed, oversized and mistyped submissions are refused and store nothin
     {
       name: 'envelope for an older directory',
       send: () => request.post('/api/reports', { data: { ...valid.body, envelope: { ...valid.body.envelope, directorySerial: 0 } } }),
-      status: 422,
+      status: 400,
     },
     {
       name: 'envelope missing a reviewer',
@@ -151,7 +151,7 @@ test('follow-up: wrong receipts get one uniform 404; reviewer-direction messages
   await expectRefused(a, 404);
   await expectRefused(b, 404);
   expect((await a.json()).error.message).toBe((await b.json()).error.message);
-  await expectRefused(await request.post('/api/follow-up', { data: { accessToken: 'short' } }), 422);
+  await expectRefused(await request.post('/api/follow-up', { data: { accessToken: 'short' } }), 400);
   const before = await snapshot([sub.reportId], []);
   await expectRefused(
     await request.post('/api/follow-up/messages', {

@@ -56,7 +56,8 @@ describe('readJson', () => {
   it('names the invalid field without echoing its value', async () => {
     const error = await readJson(post('{"name":"canary-value-too-long"}'), Schema, 1000).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).status).toBe(422);
+    expect((error as AppError).status).toBe(400);
+    expect((error as AppError).code).toBe('validation_failed');
     expect((error as AppError).message).toContain('"name"');
     expect((error as AppError).message).not.toContain('canary');
   });

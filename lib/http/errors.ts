@@ -7,7 +7,8 @@
 export const errorStatus = {
   bad_request: 400,
   invalid_json: 400,
-  validation_failed: 422,
+  // A request of the wrong shape (including a malformed ciphertext envelope) is a plain 400.
+  validation_failed: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -5,7 +5,7 @@ import { AppError } from './errors';
  * Reads a JSON request body with a hard size limit and validates it with a zod schema.
  * Throws `AppError`: 415 for a non-JSON content type, 413 when the body exceeds `maxBytes`
  * (checked on the declared length and again while streaming, so a lying header cannot get past),
- * 400 for malformed JSON, 422 naming the first invalid field (never echoing its value).
+ * 400 for malformed JSON, and 400 naming the first invalid field (never echoing its value).
  */
 export async function readJson<T extends z.ZodType>(request: Request, schema: T, maxBytes: number): Promise<z.infer<T>> {
   const type = request.headers.get('content-type') ?? '';
