@@ -35,10 +35,17 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
+      testIgnore: ['fuzz/**'],
       use: {
         ...devices['Desktop Chrome'],
         launchOptions: { executablePath: process.env.QORGAU_CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs },
       },
+    },
+    {
+      // API fuzzing compares the whole database before and after, so it runs once the others are done.
+      name: 'fuzz',
+      testMatch: ['fuzz/**/*.spec.ts'],
+      dependencies: ['chromium'],
     },
   ],
   webServer: {

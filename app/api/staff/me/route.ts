@@ -2,10 +2,13 @@
 // the server), and the names of active colleagues for assignment.
 import { requireStaff } from '@/lib/auth/require-staff';
 import { getDb } from '@/lib/db';
-import { handleApi, json } from '@/lib/http/handle-api';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
 import { getStaffProfile } from '@/lib/review/staff-data';
 
-export const GET = handleApi(async (request) => {
-  const staff = await requireStaff(request, 'self.read');
-  return json(await getStaffProfile(await getDb(), staff));
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: async (request) => {
+    const staff = await requireStaff(request, 'self.read');
+    return json(await getStaffProfile(await getDb(), staff));
+  },
 });

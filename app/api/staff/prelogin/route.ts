@@ -6,16 +6,15 @@ import { getLoginParameters, ZLoginName } from '@/lib/auth/staff-auth';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
-import { handleApi, json } from '@/lib/http/handle-api';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
 import { readJson } from '@/lib/http/read-json';
 
-export const POST = handleApi(async (request) => {
-  const { login } = await readJson(request, z.object({ login: ZLoginName }).strict(), 1024);
-  const organisationId = await findOrganisationId();
-  if (!organisationId) throw new AppError('unavailable', 'This deployment has no organisation yet.');
-  return json(await getLoginParameters(await getDb(), { serverSecret: getEnv().QORGAU_SERVER_SECRET, organisationId, login }));
-});
-
-export const GET = handleApi(async () => {
-  throw new AppError('method_not_allowed', 'Use the documented method for this route.', { headers: { Allow: 'POST, PUT' } });
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: async (request) => {
+    const { login } = await readJson(request, z.object({ login: ZLoginName }).strict(), 1024);
+    const organisationId = await findOrganisationId();
+    if (!organisationId) throw new AppError('unavailable', 'This deployment has no organisation yet.');
+    return json(await getLoginParameters(await getDb(), { serverSecret: getEnv().QORGAU_SERVER_SECRET, organisationId, login }));
+  },
 });

@@ -3,8 +3,8 @@
 import { requireStaff } from '@/lib/auth/require-staff';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { AppError } from '@/lib/http/errors';
-import { handleApi, json } from '@/lib/http/handle-api';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
 import { readJson } from '@/lib/http/read-json';
 import { ZSaveTriageRequest } from '@/lib/review/api-types';
 import { parseReportId } from '@/lib/review/route-params';
@@ -12,14 +12,12 @@ import { saveTriage } from '@/lib/review/staff-data';
 
 type Context = { params: Promise<{ id: string }> };
 
-export const PUT = handleApi<Context>(async (request, context) => {
-  const staff = await requireStaff(request, 'report.triage');
-  const reportId = parseReportId((await context.params).id);
-  const body = await readJson(request, ZSaveTriageRequest, 512 * 1024);
-  await saveTriage(await getDb(), staff, { reportId, request: body, serverSecret: getEnv().QORGAU_SERVER_SECRET });
-  return json({ ok: true });
-});
-
-export const GET = handleApi(async () => {
-  throw new AppError('method_not_allowed', 'Use the documented method for this route.', { headers: { Allow: 'POST, PUT' } });
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute<Context>({
+  PUT: async (request, context) => {
+    const staff = await requireStaff(request, 'report.triage');
+    const reportId = parseReportId((await context.params).id);
+    const body = await readJson(request, ZSaveTriageRequest, 512 * 1024);
+    await saveTriage(await getDb(), staff, { reportId, request: body, serverSecret: getEnv().QORGAU_SERVER_SECRET });
+    return json({ ok: true });
+  },
 });
