@@ -17,6 +17,13 @@ const dir = path.resolve(root, process.env.QORGAU_E2E_DIR ?? path.join('var', 'e
 const port = process.env.QORGAU_E2E_PORT ?? '3100';
 
 async function main(): Promise<void> {
+  const serverJson = path.join(dir, 'server.json');
+  // QORGAU_E2E_KEEP=1 restarts on the same database and secrets (the crash test kills the server
+  // and starts it again); otherwise every start is a fresh deployment.
+  if (process.env.QORGAU_E2E_KEEP === '1' && fs.existsSync(serverJson)) {
+    const { env } = JSON.parse(fs.readFileSync(serverJson, 'utf8')) as { env: Record<string, string> };
+    return startNext(env, 'a');
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const env: Record<string, string> = {
@@ -33,6 +40,10 @@ async function main(): Promise<void> {
     QORGAU_MAX_ATTACHMENT_MIB: '20',
     // A well-formed but made-up onion address, to test the Onion-Location header.
     QORGAU_ONION_LOCATION: `http://${'q'.repeat(52)}abcd.onion`,
+    // The load benchmark raises the global intake limits; the tests keep the defaults.
+    ...(process.env.QORGAU_E2E_INTAKE_PER_MINUTE
+      ? { QORGAU_INTAKE_PER_MINUTE: process.env.QORGAU_E2E_INTAKE_PER_MINUTE, QORGAU_INTAKE_PER_HOUR: process.env.QORGAU_E2E_INTAKE_PER_MINUTE }
+      : {}),
   };
   await migrate(env.DATABASE_URL!);
   // Interactive Argon2id cost: the same code path as production at a cost the 2-core CI can afford.
@@ -44,9 +55,12 @@ async function main(): Promise<void> {
   });
   env.QORGAU_ORG_SIGNING_KEY = demo.organisationPublicKey;
   // What the tests need to know about this server (never real credentials: a throw-away demo).
-  fs.writeFileSync(path.join(dir, 'server.json'), JSON.stringify({ env, demo }, null, 2));
+  fs.writeFileSync(serverJson, JSON.stringify({ env, demo }, null, 2));
+  startNext(env, 'w');
+}
 
-  const log = fs.createWriteStream(path.join(dir, 'server.log'));
+function startNext(env: Record<string, string>, logMode: 'w' | 'a'): void {
+  const log = fs.createWriteStream(path.join(dir, 'server.log'), { flags: logMode });
   const child = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', port, '-H', '127.0.0.1'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },

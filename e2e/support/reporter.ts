@@ -11,7 +11,7 @@ import {
 } from '@/lib/crypto';
 import { openDb, type Db } from '@/lib/db/open-db';
 import { getLatestDirectory } from '@/lib/directory/get-latest-directory';
-import { e2eDir, serverInfo } from './server';
+import { e2eDir, serverInfo, type TServerInfo } from './server';
 
 /** The end-to-end server's database, opened beside the running server (SQLite WAL allows it). */
 export async function e2eDb(): Promise<Db> {
@@ -19,8 +19,7 @@ export async function e2eDb(): Promise<Db> {
 }
 
 /** The demo reviewer's keys, unlocked with the demo password, as the reviewer's browser would. */
-export async function demoReviewer(db: Db): Promise<{ id: string; keys: ReviewerKeys; directory: VerifiedDirectory }> {
-  const info = serverInfo();
+export async function demoReviewer(db: Db, info: TServerInfo = serverInfo()): Promise<{ id: string; keys: ReviewerKeys; directory: VerifiedDirectory }> {
   const account = info.demo.accounts.find((a) => a.role === 'reviewer')!;
   const row = await db.reviewer.findFirstOrThrow({ where: { login: account.login } });
   const { wrapKey } = await deriveReviewerPasswordKeys({ password: account.password, salt: row.passwordSalt, params: { opsLimit: row.kdfOpsLimit, memLimit: row.kdfMemLimit } });
@@ -74,7 +73,8 @@ export async function submitThroughForm(
   }
   await page.locator('form button[type=submit]').click();
   await page.locator('input[name=categories][value=police-and-law-enforcement]').check();
-  await page.getByTestId('send').click({ timeout: 30_000 });
+  // libsodium loads after the form is on screen; on a loaded CI machine that can take a while.
+  await page.getByTestId('send').click({ timeout: 90_000 });
   const receipt = page.getByTestId('receipt');
   await receipt.waitFor({ timeout: 60_000 });
   return (await receipt.innerText()).replace(/\D/g, '');

@@ -4,7 +4,7 @@ import type { TDemoResult } from '@/lib/demo/seed-demo';
 import { locales } from '@/lib/i18n/config';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-export const e2eDir = path.join(root, 'var', 'e2e');
+export const e2eDir = path.resolve(root, process.env.QORGAU_E2E_DIR ?? path.join('var', 'e2e'));
 
 export type TServerInfo = {
   env: Record<string, string>;

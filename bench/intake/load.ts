@@ -1,0 +1,123 @@
+/**
+ * A bounded load of anonymous submissions against a running Qorgau, shared by `npm run bench:intake`
+ * and the crash test (e2e/reliability). Submissions are built before the clock starts, with real
+ * encryption (sealReport for every reviewer of the signed directory) and proofs of work pre-solved
+ * at a test difficulty; only the receipt stretching uses a cheap Argon2id cost, since the server
+ * never sees the receipt. Afterwards `verifyIntake` checks every acknowledged submission is stored
+ * and opens with the demo reviewer's key, and that nothing is half-stored.
+ */
+import {
+  createReceipt,
+  createReportId,
+  decodeOrganisationPublicKey,
+  decodeServerSecret,
+  issueProofOfWorkChallenge,
+  openReportAsReviewer,
+  sealReport,
+  solveProofOfWork,
+  verifyDirectory,
+  type ReviewerKeys,
+  type TSignedDirectory,
+  type VerifiedDirectory,
+} from '@/lib/crypto';
+import { deriveReporterKeysWith } from '@/lib/crypto/receipt';
+import { readySodium } from '@/lib/crypto/sodium';
+import type { Db } from '@/lib/db/open-db';
+
+export type TPrepared = { reportId: string; body: string };
+export type TOutcome = { reportId: string; status: number | 'network'; ms: number; at: number };
+
+const narrative = 'Меня задержали у клуба, в отделении били и требовали пароль от телефона. Қорқытты. '.repeat(20);
+
+export async function prepareSubmissions(options: { baseUrl: string; serverSecret: string; pinnedKey: string; count: number; difficulty: number }): Promise<{ prepared: TPrepared[]; directory: VerifiedDirectory }> {
+  const signed = (await (await fetch(`${options.baseUrl}/api/directory`)).json()) as TSignedDirectory;
+  const directory = await verifyDirectory({ signed, pinnedKeys: [await decodeOrganisationPublicKey(options.pinnedKey)], now: new Date() });
+  const secret = await decodeServerSecret(options.serverSecret);
+  const s = await readySodium();
+  const prepared: TPrepared[] = [];
+  for (let i = 0; i < options.count; i += 1) {
+    const reporter = deriveReporterKeysWith(s, await createReceipt(), { opsLimit: 1, memLimit: 8192 });
+    const reportId = await createReportId();
+    const { envelope } = await sealReport({ reportId, report: { v: 1, language: 'ru', narrative: `${i}: ${narrative}` } as never, directory, reporter });
+    const challenge = await issueProofOfWorkChallenge({ serverSecret: secret, now: new Date(), difficulty: options.difficulty, ttlSeconds: 3600 });
+    const pow = await solveProofOfWork(challenge);
+    prepared.push({ reportId, body: JSON.stringify({ pow, envelope, accessToken: reporter.accessToken, attachments: [] }) });
+  }
+  return { prepared, directory };
+}
+
+/** Sends prepared submissions with `concurrency` workers until they run out or `durationMs` passes. */
+export async function runLoad(options: { baseUrl: string; prepared: TPrepared[]; concurrency: number; durationMs: number; onTick?: (done: number) => void }): Promise<TOutcome[]> {
+  const outcomes: TOutcome[] = [];
+  const deadline = Date.now() + options.durationMs;
+  let next = 0;
+  const worker = async () => {
+    while (Date.now() < deadline && next < options.prepared.length) {
+      const item = options.prepared[next++]!;
+      const started = performance.now();
+      let status: number | 'network';
+      try {
+        const response = await fetch(`${options.baseUrl}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: item.body });
+        status = response.status;
+        await response.arrayBuffer();
+      } catch {
+        status = 'network';
+      }
+      outcomes.push({ reportId: item.reportId, status, ms: performance.now() - started, at: Date.now() });
+      options.onTick?.(outcomes.length);
+      // While the server is down (the crash run), do not burn through the prepared submissions.
+      if (status === 'network') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return outcomes;
+}
+
+/**
+ * Every acknowledged (201) submission is stored with one envelope per reader and opens with the
+ * reviewer's key; every stored report is whole; nothing else is stored. Returns the counts.
+ */
+export async function verifyIntake(options: { db: Db; outcomes: TOutcome[]; reviewer: { id: string; keys: ReviewerKeys }; directory: VerifiedDirectory }) {
+  const acknowledged = options.outcomes.filter((o) => o.status === 201).map((o) => o.reportId);
+  const attempted = new Set(options.outcomes.map((o) => o.reportId));
+  const readers = options.directory.reviewers.filter((r) => r.role !== 'analyst').length;
+  let lost = 0;
+  let damaged = 0;
+  for (let i = 0; i < acknowledged.length; i += 200) {
+    const ids = acknowledged.slice(i, i + 200);
+    const rows = await options.db.report.findMany({ where: { id: { in: ids } }, include: { envelopes: true } });
+    lost += ids.length - rows.length;
+    for (const row of rows) {
+      const mine = row.envelopes.find((e) => e.reviewerId === options.reviewer.id);
+      if (row.envelopes.length !== readers || !mine) {
+        damaged += 1;
+        continue;
+      }
+      const recipient = JSON.parse(mine.envelope) as { kemCiphertext: string; wrappedKey: string };
+      try {
+        await openReportAsReviewer({
+          envelope: { ...JSON.parse(row.sealed), recipients: [{ reviewerId: options.reviewer.id, kemCiphertext: recipient.kemCiphertext, wrappedKey: recipient.wrappedKey }] },
+          reviewerId: options.reviewer.id,
+          keys: options.reviewer.keys,
+          directory: options.directory,
+        });
+      } catch {
+        damaged += 1;
+      }
+    }
+  }
+  // Submissions that were not acknowledged (connection cut by a crash) may be stored or not, but
+  // never half: if present, they must be whole.
+  const unacknowledged = [...attempted].filter((id) => !acknowledged.includes(id));
+  let halfStored = 0;
+  for (const row of await options.db.report.findMany({ where: { id: { in: unacknowledged } }, include: { envelopes: true } })) {
+    if (row.envelopes.length !== readers) halfStored += 1;
+  }
+  return { acknowledged: acknowledged.length, lost, damaged, halfStored };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}

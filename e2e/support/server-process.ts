@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TServerInfo } from './server';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * A Qorgau server of its own (scripts/e2e-server.ts on another port and folder) for benchmarks and
+ * the crash test, which must be able to kill and restart it without disturbing the shared server.
+ */
+export class ServerProcess {
+  private child: ChildProcess | null = null;
+  readonly baseUrl: string;
+  readonly dir: string;
+
+  constructor(
+    readonly port: number,
+    folder: string,
+    private readonly extraEnv: Record<string, string> = {},
+  ) {
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.dir = path.resolve(root, folder);
+  }
+
+  /** Starts it (fresh, or on the same data with `keep`) and waits until it answers. */
+  async start(options: { keep?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    this.child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/e2e-server.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...this.extraEnv,
+        QORGAU_E2E_PORT: String(this.port),
+        QORGAU_E2E_DIR: path.relative(root, this.dir),
+        QORGAU_E2E_KEEP: options.keep ? '1' : '0',
+      },
+      stdio: 'ignore',
+      detached: true,
+    });
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error('the server exited while starting');
+      try {
+        if ((await fetch(`${this.baseUrl}/api/health`)).ok) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error('the server did not start in time');
+  }
+
+  info(): TServerInfo {
+    return JSON.parse(fs.readFileSync(path.join(this.dir, 'server.json'), 'utf8')) as TServerInfo;
+  }
+
+  /** Ends the whole process group: SIGKILL for a crash, SIGTERM for a clean stop. */
+  async stop(signal: 'SIGKILL' | 'SIGTERM' = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child?.pid) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      setTimeout(resolve, 10_000);
+    });
+    // The port must be free before a restart.
+    for (let i = 0; i < 40; i += 1) {
+      try {
+        await fetch(`${this.baseUrl}/api/health`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      } catch {
+        break;
+      }
+    }
+    this.child = null;
+  }
+}
