@@ -50,7 +50,7 @@ export function e2eDb(): PrismaClient {
 const id = () => randomBytes(16).toString('base64url');
 const day = () => new Date().toISOString().slice(0, 10);
 
-async function latestDirectory(organisationId: string): Promise<{ serial: number; directory: VerifiedDirectory }> {
+export async function latestDirectory(organisationId: string): Promise<{ serial: number; directory: VerifiedDirectory }> {
   const db = e2eDb();
   const row = await db.reviewerDirectory.findFirstOrThrow({ where: { organisationId }, orderBy: { serial: 'desc' } });
   const pinned = await decodeOrganisationPublicKey(serverInfo().env.QORGAU_ORG_SIGNING_KEY!);
@@ -95,7 +95,7 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
   const state = JSON.parse(fs.readFileSync(path.join(e2eDir, 'demo', 'demo-state.json'), 'utf8')) as { organisationKeyBackup: string };
   const organisationKey = await importOrganisationKeyBackup(state.organisationKeyBackup);
   for (let attempt = 0; ; attempt += 1) {
-    const { serial } = await latestDirectory(organisation.id);
+    const { serial, directory: current } = await latestDirectory(organisation.id);
     const active = await db.reviewer.findMany({ where: { organisationId: organisation.id, status: 'active', NOT: { xwingPublicKey: null } } });
     const now = new Date();
     const signed = await signDirectory({
@@ -103,7 +103,8 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
       serial: serial + 1,
       issuedAt: new Date(now.getTime() - 60_000),
       expiresAt: new Date(now.getTime() + 30 * 86_400_000),
-      teamEpoch: 1,
+      // Revocation tests move the epoch on: keep the current one.
+      teamEpoch: current.teamEpoch,
       reviewers: active.map((r) => ({ id: r.id, role: r.role as TStaffMember['role'], xwingPublicKey: r.xwingPublicKey! as never, signingPublicKey: r.signingPublicKey! as never })),
       organisationKey,
     });
@@ -120,10 +121,10 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
   const { wrapKey } = await deriveReviewerPasswordKeys({ password: coordinatorAccount.password, salt: coordinator.passwordSalt, params: { opsLimit: coordinator.kdfOpsLimit, memLimit: coordinator.kdfMemLimit } });
   const coordinatorKeys = await unwrapReviewerKeys({ reviewerId: coordinator.id, wrapped: JSON.parse(coordinator.wrappedSecretKeys!), wrapKey });
   const { directory } = await latestDirectory(organisation.id);
-  const own = await db.teamKeyEnvelope.findFirstOrThrow({ where: { reviewerId: coordinator.id, epoch: 1 } });
+  const own = await db.teamKeyEnvelope.findFirstOrThrow({ where: { reviewerId: coordinator.id, epoch: directory.teamEpoch } });
   const teamKey = await openTeamKey({ envelope: JSON.parse(own.envelope), directory, reviewerId: coordinator.id, keys: coordinatorKeys });
   const [envelope] = await sealTeamKeyForReviewers({ teamKey, directory, granterId: coordinator.id, granterKeys: coordinatorKeys, reviewerIds: [member.id] });
-  await db.teamKeyEnvelope.create({ data: { id: id(), organisationId: organisation.id, epoch: 1, reviewerId: member.id, envelope: JSON.stringify(envelope) } });
+  await db.teamKeyEnvelope.create({ data: { id: id(), organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id, envelope: JSON.stringify(envelope) } });
   return member;
 }
 
