@@ -5,7 +5,8 @@ import { findOrganisationId } from '@/lib/auth/require-staff';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
 import { AppError } from '@/lib/http/errors';
-import { handleApi, json } from '@/lib/http/handle-api';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
 import { readJson } from '@/lib/http/read-json';
 import { completeEnrolment, startEnrolment } from '@/lib/reviewers/enrolment';
 import { ZCompleteEnrolmentRequest, ZStartEnrolmentRequest } from '@/lib/reviewers/schemas';
@@ -21,14 +22,16 @@ function checkOrigin(request: Request): void {
   if (origin !== null && origin !== new URL(getEnv().QORGAU_ORIGIN).origin) throw new AppError('forbidden', 'This request came from another site.');
 }
 
-export const POST = handleApi(async (request) => {
+const postHandler = async (request: Request) => {
   checkOrigin(request);
   const body = await readJson(request, ZStartEnrolmentRequest, 1024);
   return json(await startEnrolment(await getDb(), { serverSecret: getEnv().QORGAU_SERVER_SECRET, token: body.token, organisationId: await organisationId() }));
-});
+};
 
-export const PUT = handleApi(async (request) => {
+const putHandler = async (request: Request) => {
   checkOrigin(request);
   const body = await readJson(request, ZCompleteEnrolmentRequest, 64 * 1024);
   return json(await completeEnrolment(await getDb(), { serverSecret: getEnv().QORGAU_SERVER_SECRET, organisationId: await organisationId(), request: body }), { status: 201 });
-});
+};
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({ POST: postHandler, PUT: putHandler });

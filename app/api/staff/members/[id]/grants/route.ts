@@ -3,7 +3,8 @@
 import { requireStaff } from '@/lib/auth/require-staff';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { handleApi, json } from '@/lib/http/handle-api';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
 import { readJson } from '@/lib/http/read-json';
 import { storeGrants } from '@/lib/reviewers/grants';
 import { parseMemberId } from '@/lib/reviewers/member-id';
@@ -11,9 +12,11 @@ import { ZGrantsRequest } from '@/lib/reviewers/schemas';
 
 type Context = { params: Promise<{ id: string }> };
 
-export const POST = handleApi<Context>(async (request, context) => {
+const postHandler = async (request: Request, context: Context) => {
   const staff = await requireStaff(request, 'staff.grant');
   const memberId = parseMemberId((await context.params).id);
   const body = await readJson(request, ZGrantsRequest, 2 * 1024 * 1024);
   return json(await storeGrants(await getDb(), staff, { memberId, grants: body.grants, serverSecret: getEnv().QORGAU_SERVER_SECRET }));
-});
+};
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute<Context>({ POST: postHandler });

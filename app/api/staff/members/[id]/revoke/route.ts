@@ -4,7 +4,8 @@
 import { requireStaff } from '@/lib/auth/require-staff';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { handleApi, json } from '@/lib/http/handle-api';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
 import { readJson } from '@/lib/http/read-json';
 import { revokeMember } from '@/lib/reviewers/directory-change';
 import { parseMemberId } from '@/lib/reviewers/member-id';
@@ -12,9 +13,11 @@ import { ZDirectoryChangeRequest } from '@/lib/reviewers/schemas';
 
 type Context = { params: Promise<{ id: string }> };
 
-export const POST = handleApi<Context>(async (request, context) => {
+const postHandler = async (request: Request, context: Context) => {
   const staff = await requireStaff(request, 'staff.revoke');
   const memberId = parseMemberId((await context.params).id);
   const body = await readJson(request, ZDirectoryChangeRequest, 2 * 1024 * 1024);
   return json(await revokeMember(await getDb(), staff, { memberId, request: body, serverSecret: getEnv().QORGAU_SERVER_SECRET }));
-});
+};
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute<Context>({ POST: postHandler });
