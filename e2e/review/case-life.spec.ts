@@ -1,20 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { createStaffMember, e2eDb, freshTotp, seedReport, apiSignIn, type TStaffMember } from '../support/staff';
+import { apiSignIn, createStaffMember, e2eDb, seedReport, signInInBrowser } from '../support/staff';
 
 /**
  * A reviewer's day in the browser: sign in with TOTP, find a report sealed per the storage contract in the inbox,
  * open it (decrypted in the page), triage it (sealed under the team key), reply to the reporter (sealed and
  * signed), and a coordinator sees all of it in the verified audit log. The server stores none of it in clear.
  */
-
-async function signInInBrowser(page: import('@playwright/test').Page, member: TStaffMember) {
-  await page.goto('/en/review');
-  await page.getByLabel('Login name').fill(member.login);
-  await page.getByLabel('Password').fill(member.password);
-  await page.getByLabel('Six-digit code from your authenticator app').fill(freshTotp(member));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('signed-in-as')).toContainText(member.displayName, { timeout: 20_000 });
-}
 
 test('a reviewer signs in, decrypts, triages and replies; the coordinator sees it in the audit log', async ({ page, browser }) => {
   test.setTimeout(120_000);

@@ -6,16 +6,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { APIRequestContext } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { PrismaClient } from '@/generated/sqlite/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import {
+  createAttachmentKey,
   createReceipt,
   createReportId,
   decodeOrganisationPublicKey,
   decodeServerSecret,
   deriveReporterKeys,
   deriveReviewerPasswordKeys,
+  encodeAttachmentKey,
+  encryptAttachmentBlob,
   enrolReviewer,
   hashServerToken,
   importOrganisationKeyBackup,
@@ -30,6 +33,8 @@ import {
 } from '@/lib/crypto';
 import { createTotpSecret, totpCode, TOTP_STEP_SECONDS } from '@/lib/auth/totp';
 import { sealAtRest } from '@/lib/server-keys';
+import { UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
+import { localDiskStorage } from '@/lib/attachments/storage';
 import { e2eDir, serverInfo } from './server';
 
 const KDF = { opsLimit: 2, memLimit: 64 * 1024 * 1024 };
@@ -45,7 +50,7 @@ export function e2eDb(): PrismaClient {
 const id = () => randomBytes(16).toString('base64url');
 const day = () => new Date().toISOString().slice(0, 10);
 
-async function latestDirectory(organisationId: string): Promise<{ serial: number; directory: VerifiedDirectory }> {
+export async function latestDirectory(organisationId: string): Promise<{ serial: number; directory: VerifiedDirectory }> {
   const db = e2eDb();
   const row = await db.reviewerDirectory.findFirstOrThrow({ where: { organisationId }, orderBy: { serial: 'desc' } });
   const pinned = await decodeOrganisationPublicKey(serverInfo().env.QORGAU_ORG_SIGNING_KEY!);
@@ -90,7 +95,7 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
   const state = JSON.parse(fs.readFileSync(path.join(e2eDir, 'demo', 'demo-state.json'), 'utf8')) as { organisationKeyBackup: string };
   const organisationKey = await importOrganisationKeyBackup(state.organisationKeyBackup);
   for (let attempt = 0; ; attempt += 1) {
-    const { serial } = await latestDirectory(organisation.id);
+    const { serial, directory: current } = await latestDirectory(organisation.id);
     const active = await db.reviewer.findMany({ where: { organisationId: organisation.id, status: 'active', NOT: { xwingPublicKey: null } } });
     const now = new Date();
     const signed = await signDirectory({
@@ -98,7 +103,8 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
       serial: serial + 1,
       issuedAt: new Date(now.getTime() - 60_000),
       expiresAt: new Date(now.getTime() + 30 * 86_400_000),
-      teamEpoch: 1,
+      // Revocation tests move the epoch on: keep the current one.
+      teamEpoch: current.teamEpoch,
       reviewers: active.map((r) => ({ id: r.id, role: r.role as TStaffMember['role'], xwingPublicKey: r.xwingPublicKey! as never, signingPublicKey: r.signingPublicKey! as never })),
       organisationKey,
     });
@@ -115,26 +121,53 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
   const { wrapKey } = await deriveReviewerPasswordKeys({ password: coordinatorAccount.password, salt: coordinator.passwordSalt, params: { opsLimit: coordinator.kdfOpsLimit, memLimit: coordinator.kdfMemLimit } });
   const coordinatorKeys = await unwrapReviewerKeys({ reviewerId: coordinator.id, wrapped: JSON.parse(coordinator.wrappedSecretKeys!), wrapKey });
   const { directory } = await latestDirectory(organisation.id);
-  const own = await db.teamKeyEnvelope.findFirstOrThrow({ where: { reviewerId: coordinator.id, epoch: 1 } });
+  const own = await db.teamKeyEnvelope.findFirstOrThrow({ where: { reviewerId: coordinator.id, epoch: directory.teamEpoch } });
   const teamKey = await openTeamKey({ envelope: JSON.parse(own.envelope), directory, reviewerId: coordinator.id, keys: coordinatorKeys });
   const [envelope] = await sealTeamKeyForReviewers({ teamKey, directory, granterId: coordinator.id, granterKeys: coordinatorKeys, reviewerIds: [member.id] });
-  await db.teamKeyEnvelope.create({ data: { id: id(), organisationId: organisation.id, epoch: 1, reviewerId: member.id, envelope: JSON.stringify(envelope) } });
+  await db.teamKeyEnvelope.create({ data: { id: id(), organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id, envelope: JSON.stringify(envelope) } });
   return member;
+}
+
+/** A file to attach to a seeded report. `state` says what the server holds: the whole ciphertext (default), an
+ *  unfinished upload, nothing at all (cleaned up), or a ciphertext with one byte flipped (tampered at rest). */
+export type TSeedFile = { bytes: Uint8Array; type: string; name: string; state?: 'stored' | 'incomplete' | 'missing' | 'tampered' };
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const part of stream as unknown as AsyncIterable<Uint8Array>) parts.push(part);
+  return Buffer.concat(parts);
 }
 
 /**
  * Seals a report as the reporter's browser does and stores it per the storage contract: Report.sealed is the
- * envelope without `recipients`; each recipient is a ReportEnvelope row {kind: "recipient", …}. Optionally adds a
- * message from the reporter.
+ * envelope without `recipients`; each recipient is a ReportEnvelope row {kind: "recipient", …}. Files are encrypted
+ * with lib/crypto (key, type and generic name in the sealed manifest), cut into upload pieces and written through the
+ * attachment storage the server reads, with their Attachment rows. Optionally adds a message from the reporter.
  */
-export async function seedReport(options: { report: Record<string, unknown>; reporterMessage?: string }): Promise<{ reportId: string }> {
+export async function seedReport(options: { report: Record<string, unknown>; reporterMessage?: string; files?: TSeedFile[] }): Promise<{ reportId: string }> {
   const db = e2eDb();
   const info = serverInfo();
   const organisation = await db.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
   const { directory } = await latestDirectory(organisation.id);
   const reportId = await createReportId();
+  const storage = localDiskStorage(info.env.QORGAU_UPLOAD_DIR!);
+  const manifest: Record<string, unknown>[] = [];
+  const rows: { id: string; index: number; storageKey: string; encryptedSize: number; chunkSize: number; chunkCount: number; receivedChunks: number; isComplete: boolean; createdDay: string; expiresDay: string }[] = [];
+  for (const [index, file] of (options.files ?? []).entries()) {
+    const key = await createAttachmentKey();
+    manifest.push({ index, key: await encodeAttachmentKey(key), type: file.type, size: file.bytes.byteLength, name: file.name, metadataRemoved: true });
+    const ciphertext = await readAll(await encryptAttachmentBlob({ blob: new Blob([file.bytes as Uint8Array<ArrayBuffer>]), key, binding: { reportId, index } }));
+    if (file.state === 'tampered') ciphertext[ciphertext.length - 100]! ^= 1;
+    if (file.state === 'missing') continue;
+    const storageKey = id();
+    const chunkCount = uploadChunkCount(ciphertext.length);
+    const stored = file.state === 'incomplete' ? chunkCount - 1 : chunkCount;
+    for (let n = 0; n < stored; n += 1) await storage.putChunk(storageKey, n, ciphertext.subarray(n * UPLOAD_CHUNK_BYTES, (n + 1) * UPLOAD_CHUNK_BYTES));
+    rows.push({ id: id(), index, storageKey, encryptedSize: ciphertext.length, chunkSize: UPLOAD_CHUNK_BYTES, chunkCount, receivedChunks: stored, isComplete: stored === chunkCount, createdDay: day(), expiresDay: day() });
+  }
+  const report = options.files ? { ...options.report, attachments: manifest } : options.report;
   const reporter = await deriveReporterKeys(await createReceipt());
-  const { envelope, dataKey } = await sealReport({ reportId, report: options.report as never, directory, reporter });
+  const { envelope, dataKey } = await sealReport({ reportId, report: report as never, directory, reporter });
   const { recipients, ...core } = envelope;
   const serverSecret = await decodeServerSecret(info.env.QORGAU_SERVER_SECRET!);
   await db.report.create({
@@ -144,12 +177,16 @@ export async function seedReport(options: { report: Record<string, unknown>; rep
       directorySerial: directory.serial,
       sealed: JSON.stringify(core),
       accessTokenHash: await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' }),
+      // A reviewer opens a report whose files are partly missing: the clean-up counted them.
       isComplete: true,
+      expectedAttachments: manifest.length,
+      missingAttachments: (options.files ?? []).filter((f) => f.state === 'missing').length,
       receivedDay: day(),
       updatedDay: day(),
       envelopes: {
         create: recipients.map((r) => ({ id: id(), reviewerId: r.reviewerId, envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }) })),
       },
+      attachments: { create: rows },
     },
   });
   if (options.reporterMessage) {
@@ -157,6 +194,16 @@ export async function seedReport(options: { report: Record<string, unknown>; rep
     await db.message.create({ data: { id: id(), reportId, seq: 1, direction: 'to-reviewers', sealed: JSON.stringify(message), createdDay: day() } });
   }
   return { reportId };
+}
+
+/** Signs in through the staff page as a person would, and waits for the unlocked workspace. */
+export async function signInInBrowser(page: Page, member: TStaffMember) {
+  await page.goto('/en/review');
+  await page.getByLabel('Login name').fill(member.login);
+  await page.getByLabel('Password').fill(member.password);
+  await page.getByLabel('Six-digit code from your authenticator app').fill(freshTotp(member));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in-as')).toContainText(member.displayName, { timeout: 20_000 });
 }
 
 /** A TOTP code that has not been used yet for this member: the current step, or the next one (accepted ±1). */

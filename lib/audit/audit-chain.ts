@@ -19,6 +19,11 @@ export const AUDIT_ACTIONS = [
   'report.open',
   'report.triage',
   'report.reply',
+  'attachment.open',
+  'staff.invite',
+  'staff.enrol',
+  'staff.approve',
+  'report.grant',
   'staff.revoke',
   'audit.view',
 ] as const;

@@ -21,8 +21,13 @@ export const POLICY = {
   'report.open': ['coordinator', 'reviewer'],
   'report.triage': ['coordinator', 'reviewer'],
   'report.reply': ['coordinator', 'reviewer'],
+  /** An attachment's ciphertext, for a report this staff member holds an envelope for. */
+  'attachment.open': ['coordinator', 'reviewer'],
   'audit.read': ['coordinator'],
   'staff.list': ['coordinator'],
+  'staff.invite': ['coordinator'],
+  'staff.approve': ['coordinator'],
+  'staff.grant': ['coordinator'],
   'staff.revoke': ['coordinator'],
 } as const satisfies Record<string, readonly TStaffRole[]>;
 

@@ -38,8 +38,13 @@ export type TReportRow = z.infer<typeof ZReportRow>;
 export const ZReportPage = z.object({ reports: z.array(ZReportRow), nextCursor: z.string().nullable() });
 export type TReportPage = z.infer<typeof ZReportPage>;
 
+/** What the server knows about each stored attachment of a report (the key, type and name are in the sealed payload). */
+export const ZAttachmentStatus = z.object({ index: z.number().int(), encryptedSize: z.number().int(), isComplete: z.boolean() });
+export type TAttachmentStatus = z.infer<typeof ZAttachmentStatus>;
+
 export const ZReportDetail = z.object({
   report: ZReportRow,
+  attachments: z.array(ZAttachmentStatus),
   messages: z.array(z.object({ seq: z.number().int(), direction: z.string(), sealed: z.string(), createdDay: z.string() })),
 });
 export type TReportDetail = z.infer<typeof ZReportDetail>;

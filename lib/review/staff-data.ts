@@ -95,7 +95,7 @@ export async function listReports(db: Db, staff: TStaff, options: { cursor?: str
   return { reports: page.map(toRow), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
 }
 
-async function findOpenableReport(db: Pick<Db, 'report'>, staff: TStaff, reportId: string): Promise<TSelected> {
+export async function findOpenableReport(db: Pick<Db, 'report'>, staff: TStaff, reportId: string): Promise<TSelected> {
   const report = await db.report.findFirst({
     where: { id: reportId, organisationId: staff.organisationId, isComplete: true, envelopes: { some: { reviewerId: staff.reviewerId } } },
     select: reportSelect(staff.reviewerId),
@@ -109,9 +109,15 @@ export async function openReport(db: Db, staff: TStaff, options: { reportId: str
   return db.$transaction(async (tx) => {
     const report = await findOpenableReport(tx, staff, options.reportId);
     const messages = await tx.message.findMany({ where: { reportId: report.id }, orderBy: { seq: 'asc' } });
+    const attachments = await tx.attachment.findMany({
+      where: { reportId: report.id },
+      orderBy: { index: 'asc' },
+      select: { index: true, encryptedSize: true, isComplete: true },
+    });
     await appendAuditEvent(tx, { serverSecret: options.serverSecret, organisationId: staff.organisationId, actorId: staff.reviewerId, action: 'report.open', subject: report.id });
     return {
       report: toRow(report),
+      attachments,
       messages: messages.map((m) => ({ seq: m.seq, direction: m.direction, sealed: m.sealed, createdDay: m.createdDay })),
     };
   });

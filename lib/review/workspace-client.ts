@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import {
+  decodeAttachmentKey,
   decodeOrganisationPublicKey,
+  decryptAttachmentStream,
   deriveReviewerPasswordKeys,
   openMessage,
   openReportAsReviewer,
@@ -217,7 +219,7 @@ export async function fetchReportDetail(workspace: TWorkspace, reportId: string)
     }
   }
   const triages = await openTriages(workspace, [detail.report]);
-  return { row: detail.report, opened, messages, triage: triages.get(reportId) ?? null };
+  return { row: detail.report, attachments: detail.attachments, opened, messages, triage: triages.get(reportId) ?? null };
 }
 
 /** Seals the triage under the directory's current team epoch and saves it with the server-readable trio. */
@@ -256,6 +258,58 @@ export async function fetchAllTriage(workspace: TWorkspace) {
     cursor = page.nextCursor;
   } while (cursor);
   return { rows, triages: await openTriages(workspace, rows) };
+}
+
+/** Raster images and common audio/video a browser can show from a blob: URL. Anything else (HTML, SVG, PDF…) is
+ *  only offered for download, as application/octet-stream, so a hostile file can never run in this origin. */
+const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'video/mp4', 'video/webm', 'audio/mpeg', 'audio/ogg', 'audio/mp4']);
+
+export function inlineKind(type: string): 'image' | 'video' | 'audio' | null {
+  if (!INLINE_TYPES.has(type)) return null;
+  return type.startsWith('image/') ? 'image' : type.startsWith('video/') ? 'video' : 'audio';
+}
+
+/**
+ * Fetches attachment `index` of a report as ciphertext and decrypts it in this page as a stream (64 KiB chunks,
+ * authenticated one by one, yielding to the event loop between network reads), into a Blob. `onProgress` gets the
+ * plaintext bytes done so far. The Blob's type is the manifest's type only for types that are safe to show inline.
+ * @throws ApiError for an HTTP failure (401 when the session ended), CryptoError if the bytes do not authenticate
+ * (nothing partial is returned: the Blob is only built once the stream closed without error).
+ */
+export async function decryptAttachment(options: {
+  reportId: string;
+  index: number;
+  key: string;
+  type: string;
+  onProgress: (done: number) => void;
+  signal?: AbortSignal;
+}): Promise<Blob> {
+  const response = await fetch(`/api/staff/reports/${encodeURIComponent(options.reportId)}/attachments/${options.index}`, {
+    credentials: 'same-origin',
+    cache: 'no-store',
+    signal: options.signal,
+  });
+  if (!response.ok || !response.body) {
+    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new ApiError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
+  }
+  const key = await decodeAttachmentKey(options.key);
+  const parts: Uint8Array[] = [];
+  try {
+    const plaintext = await decryptAttachmentStream({ source: response.body, key, binding: { reportId: options.reportId, index: options.index } });
+    const reader = plaintext.getReader();
+    let done = 0;
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      parts.push(next.value);
+      done += next.value.byteLength;
+      options.onProgress(done);
+    }
+  } finally {
+    key.fill(0);
+  }
+  return new Blob(parts as BlobPart[], { type: inlineKind(options.type) ? options.type : 'application/octet-stream' });
 }
 
 export async function fetchAudit() {

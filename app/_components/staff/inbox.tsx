@@ -30,7 +30,8 @@ import {
   labelOf,
   type TTerm,
 } from '@/lib/taxonomy';
-import { ZReportPayload } from '@/lib/reports/report-payload';
+import { ZReportPayload, ZReporterMessageBody } from '@/lib/reports/report-payload';
+import { AttachmentList } from './attachments';
 import { emptyTriage, type TTriageData } from '@/lib/taxonomy/triage';
 
 const PAGE_SIZE = 25;
@@ -257,8 +258,8 @@ function ReportView({ locale, workspace, reportId, onBack, onExpired }: { locale
         <p role="status">{t('staff.report.opening')}</p>
       ) : (
         <>
-          <ReportBody t={t} detail={detail} locale={locale} />
-          <Thread t={t} workspace={workspace} detail={detail} onSent={() => setVersion((v) => v + 1)} />
+          <ReportBody t={t} detail={detail} locale={locale} onExpired={onExpired} />
+          <Thread t={t} workspace={workspace} detail={detail} onSent={() => setVersion((v) => v + 1)} onExpired={onExpired} />
           <TriageForm locale={locale} workspace={workspace} detail={detail} onSaved={() => setVersion((v) => v + 1)} />
         </>
       )}
@@ -266,7 +267,7 @@ function ReportView({ locale, workspace, reportId, onBack, onExpired }: { locale
   );
 }
 
-function ReportBody({ t, detail, locale }: { t: Translate; detail: TDetail; locale: Locale }) {
+function ReportBody({ t, detail, locale, onExpired }: { t: Translate; detail: TDetail; locale: Locale; onExpired: () => void }) {
   const parsed = ZReportPayload.safeParse(detail.opened.opened.report);
   const report = parsed.success ? parsed.data : null;
   const list = (terms: readonly TTerm[], ids: readonly string[], other?: string) =>
@@ -306,11 +307,29 @@ function ReportBody({ t, detail, locale }: { t: Translate; detail: TDetail; loca
           </dl>
         </>
       ) : null}
+      {report && report.attachments.length > 0 ? (
+        <>
+          <h3>{t('staff.attachments.title')}</h3>
+          <AttachmentList t={t} reportId={detail.row.id} files={report.attachments} stored={detail.attachments} onExpired={onExpired} />
+        </>
+      ) : null}
     </div>
   );
 }
 
-function Thread({ t, workspace, detail, onSent }: { t: Translate; workspace: TWorkspace; detail: TDetail; onSent: () => void }) {
+/** A reporter's message body is JSON {v, text, attachments} (lib/reports/report-payload.ts); older or other
+ *  messages are plain text. */
+function readMessageBody(text: string) {
+  try {
+    const parsed = ZReporterMessageBody.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // plain text
+  }
+  return { v: 1 as const, text, attachments: [] };
+}
+
+function Thread({ t, workspace, detail, onSent, onExpired }: { t: Translate; workspace: TWorkspace; detail: TDetail; onSent: () => void; onExpired: () => void }) {
   const [text, setText] = useState('');
   const [status, setStatus] = useState('');
   const names = new Map(workspace.profile.staff.map((s) => [s.id, s.displayName]));
@@ -338,7 +357,7 @@ function Thread({ t, workspace, detail, onSent }: { t: Translate; workspace: TWo
             <span className="help">
               {m.direction === 'to-reviewers' ? t('staff.report.fromReporter') : t('staff.report.fromReviewer', { name: names.get(m.senderId) ?? m.senderId })} · {m.createdDay}
             </span>
-            <p>{m.isValid ? m.text : t('staff.report.invalidMessage')}</p>
+            {m.isValid ? <MessageText t={t} reportId={detail.row.id} message={m} stored={detail.attachments} onExpired={onExpired} /> : <p>{t('staff.report.invalidMessage')}</p>}
           </li>
         ))}
       </ol>
@@ -351,6 +370,21 @@ function Thread({ t, workspace, detail, onSent }: { t: Translate; workspace: TWo
         <p role="status" className="help">{status}</p>
       </form>
     </div>
+  );
+}
+
+function MessageText({ t, reportId, message, stored, onExpired }: { t: Translate; reportId: string; message: TThreadMessage; stored: TDetail['attachments']; onExpired: () => void }) {
+  const body = message.direction === 'to-reviewers' ? readMessageBody(message.text) : { text: message.text, attachments: [] };
+  return (
+    <>
+      <p>{body.text}</p>
+      {body.attachments.length > 0 ? (
+        <>
+          <p className="help">{t('staff.attachments.fromMessage')}</p>
+          <AttachmentList t={t} reportId={reportId} files={body.attachments} stored={stored} onExpired={onExpired} />
+        </>
+      ) : null}
+    </>
   );
 }
 
