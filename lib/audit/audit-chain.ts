@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'report.reply',
   'staff.revoke',
   'audit.view',
+  'stats.export',
 ] as const;
 export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
 
