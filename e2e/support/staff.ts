@@ -45,7 +45,7 @@ export function e2eDb(): PrismaClient {
 const id = () => randomBytes(16).toString('base64url');
 const day = () => new Date().toISOString().slice(0, 10);
 
-async function latestDirectory(organisationId: string): Promise<{ serial: number; directory: VerifiedDirectory }> {
+export async function latestDirectory(organisationId: string): Promise<{ serial: number; directory: VerifiedDirectory }> {
   const db = e2eDb();
   const row = await db.reviewerDirectory.findFirstOrThrow({ where: { organisationId }, orderBy: { serial: 'desc' } });
   const pinned = await decodeOrganisationPublicKey(serverInfo().env.QORGAU_ORG_SIGNING_KEY!);
