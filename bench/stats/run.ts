@@ -11,7 +11,7 @@
  *   export_csv_ms, export_chapter_md_ms, export_chapter_docx_ms: building each export in the page
  *
  * Prints a table and, last, one JSON line. Bounded: stops after BENCH_TIME_LIMIT_MS (default 10 minutes).
- * Uses var/e2e like the end-to-end tests: do not run both at once.
+ * Its server lives in var/bench-stats (QORGAU_E2E_DIR), apart from the end-to-end tests' var/e2e.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,8 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const PORT = process.env.BENCH_PORT ?? '3401';
 const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_MS ?? 10 * 60_000);
 const baseUrl = `http://127.0.0.1:${PORT}`;
+// The server script and the e2e helpers (imported later) both read this: the bench's own throw-away directory.
+process.env.QORGAU_E2E_DIR ??= path.join('var', 'bench-stats');
 
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;
