@@ -4,21 +4,19 @@ import { z } from 'zod';
 import { requireStaff } from '@/lib/auth/require-staff';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { AppError } from '@/lib/http/errors';
-import { handleApi, json } from '@/lib/http/handle-api';
+import { apiRoute } from '@/lib/http/api-route';
+import { json } from '@/lib/http/handle-api';
 import { readJson } from '@/lib/http/read-json';
 import { ZExportKind } from '@/lib/exports/export-context';
 import { recordExport } from '@/lib/exports/record-export';
 
 const ZRecordExportRequest = z.object({ kind: ZExportKind }).strict();
 
-export const POST = handleApi(async (request) => {
-  const staff = await requireStaff(request, 'stats.export');
-  const { kind } = await readJson(request, ZRecordExportRequest, 1024);
-  await recordExport(await getDb(), staff, { kind, serverSecret: getEnv().QORGAU_SERVER_SECRET });
-  return json({ ok: true }, { status: 201 });
-});
-
-export const GET = handleApi(async () => {
-  throw new AppError('method_not_allowed', 'Use the documented method for this route.', { headers: { Allow: 'POST' } });
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: async (request) => {
+    const staff = await requireStaff(request, 'stats.export');
+    const { kind } = await readJson(request, ZRecordExportRequest, 1024);
+    await recordExport(await getDb(), staff, { kind, serverSecret: getEnv().QORGAU_SERVER_SECRET });
+    return json({ ok: true }, { status: 201 });
+  },
 });
