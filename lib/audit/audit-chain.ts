@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'report.grant',
   'staff.revoke',
   'audit.view',
+  'stats.export',
 ] as const;
 export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
 

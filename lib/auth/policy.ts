@@ -29,6 +29,8 @@ export const POLICY = {
   'staff.approve': ['coordinator'],
   'staff.grant': ['coordinator'],
   'staff.revoke': ['coordinator'],
+  /** Record that this browser (or the export command) produced an export from the triage records. */
+  'stats.export': ['coordinator', 'reviewer', 'analyst'],
 } as const satisfies Record<string, readonly TStaffRole[]>;
 
 export type TAction = keyof typeof POLICY;

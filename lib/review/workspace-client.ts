@@ -35,6 +35,7 @@ import {
   type TSaveTriageRequest,
   type TStaffProfile,
 } from './api-types';
+import { staffFetch } from './staff-transport';
 
 /** The lowest Argon2id cost this client accepts from the server (libsodium INTERACTIVE): a server that asks for
  *  less would be asking for an auth key that is cheap to brute-force. */
@@ -50,11 +51,10 @@ export class ApiError extends Error {
 }
 
 async function api<T>(schema: z.ZodType<T>, url: string, init?: { method: string; body: unknown }): Promise<T> {
-  const response = await fetch(url, {
+  const response = await staffFetch(url, {
     method: init?.method ?? 'GET',
     headers: init ? { 'Content-Type': 'application/json' } : undefined,
     body: init ? JSON.stringify(init.body) : undefined,
-    credentials: 'same-origin',
     cache: 'no-store',
   });
   const body: unknown = await response.json().catch(() => null);
@@ -97,7 +97,7 @@ export async function openWorkspace(options: { pinnedKey: string; password: stri
     (await derivePasswordKeys(options.password, { salt: profile.passwordSalt, ...profile.kdf })).wrapKey;
   const keys = await unwrapReviewerKeys({ reviewerId: profile.reviewerId, wrapped: JSON.parse(profile.wrappedSecretKeys), wrapKey });
   wrapKey.fill(0);
-  const signed: unknown = await (await fetch('/api/directory', { cache: 'no-store' })).json();
+  const signed: unknown = await (await staffFetch('/api/directory', { cache: 'no-store' })).json();
   const directory = await verifyDirectory({ signed, pinnedKeys: [await decodeOrganisationPublicKey(options.pinnedKey)], now: new Date() });
   const teamKeys: TeamKey[] = [];
   for (const { envelope } of profile.teamKeyEnvelopes) {
@@ -249,7 +249,8 @@ export async function sendReply(workspace: TWorkspace, options: { reportId: stri
   });
 }
 
-export async function fetchAllTriage(workspace: TWorkspace) {
+/** Every report's status and sealed triage record, page by page (statistics open them separately, to time it). */
+export async function fetchTriagePages() {
   const rows: { id: string; status: string; triage: { epoch: number; sealed: string } | null }[] = [];
   let cursor: string | null = null;
   do {
@@ -257,6 +258,11 @@ export async function fetchAllTriage(workspace: TWorkspace) {
     rows.push(...page.records.map((r) => ({ id: r.reportId, status: r.status, triage: r.triage })));
     cursor = page.nextCursor;
   } while (cursor);
+  return rows;
+}
+
+export async function fetchAllTriage(workspace: TWorkspace) {
+  const rows = await fetchTriagePages();
   return { rows, triages: await openTriages(workspace, rows) };
 }
 

@@ -7,6 +7,7 @@ import {
   CATEGORIES,
   HARMS,
   IDENTITIES,
+  ODIHR_BIAS_INDICATORS,
   ODIHR_BIAS_MOTIVATIONS,
   ODIHR_HATE_CRIME,
   ODIHR_INCIDENT_TYPES,
@@ -33,6 +34,7 @@ export const ZIdentityId = idEnum(IDENTITIES);
 export const ZPoliceOutcomeId = idEnum(POLICE_OUTCOMES);
 export const ZBiasMotivationId = idEnum(ODIHR_BIAS_MOTIVATIONS);
 export const ZIncidentTypeId = idEnum(ODIHR_INCIDENT_TYPES);
+export const ZBiasIndicatorId = idEnum(ODIHR_BIAS_INDICATORS);
 export const ZHateCrimeId = idEnum(ODIHR_HATE_CRIME);
 export const ZStatusId = idEnum(STATUSES);
 

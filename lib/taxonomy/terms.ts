@@ -144,6 +144,21 @@ export const ODIHR_INCIDENT_TYPES = terms([
   { id: 'other', label: { en: 'Other incident', ru: 'Другой инцидент', kk: 'Басқа оқиға' } },
 ]);
 
+/**
+ * OSCE/ODIHR hate-crime reporting: bias indicators, the objective facts that point to a bias motive (ODIHR's
+ * "Hate Crime Data-Collection and Monitoring Mechanisms" guide). Recorded by the reviewer, listed in the ODIHR table.
+ */
+export const ODIHR_BIAS_INDICATORS = terms([
+  { id: 'victim-perception', label: { en: 'Victim or witnesses perceived a bias motive', ru: 'Пострадавшие или свидетели считают мотивом предубеждение', kk: 'Жәбірленуші немесе куәлар алалаушылық себеп деп санайды' } },
+  { id: 'comments-or-gestures', label: { en: 'Biased comments, written statements or gestures', ru: 'Оскорбительные высказывания, надписи или жесты', kk: 'Алалаушылық сөздер, жазбалар немесе ым-ишара' } },
+  { id: 'symbols-or-graffiti', label: { en: 'Drawings, symbols or graffiti', ru: 'Рисунки, символы или граффити', kk: 'Суреттер, белгілер немесе граффити' } },
+  { id: 'hate-group', label: { en: 'Involvement of an organised hate group', ru: 'Участие организованной группы ненависти', kk: 'Ұйымдасқан өшпенділік тобының қатысуы' } },
+  { id: 'location-or-timing', label: { en: 'Location or timing (LGBTI venue, event, date)', ru: 'Место или время (ЛГБТИ-место, событие, дата)', kk: 'Орны немесе уақыты (ЛГБТИ орны, іс-шара, күн)' } },
+  { id: 'pattern-of-incidents', label: { en: 'Previous incidents against the same victim or group', ru: 'Предыдущие инциденты против того же человека или группы', kk: 'Сол адамға немесе топқа қарсы бұрынғы оқиғалар' } },
+  { id: 'nature-of-violence', label: { en: 'Degree or nature of the violence', ru: 'Степень или характер насилия', kk: 'Зорлық-зомбылықтың дәрежесі немесе сипаты' } },
+  { id: 'no-other-motive', label: { en: 'No other apparent motive', ru: 'Нет другого очевидного мотива', kk: 'Басқа айқын себеп жоқ' } },
+]);
+
 /** Whether the incident is a hate crime in ODIHR's sense (a criminal offence committed with a bias motive). */
 export const ODIHR_HATE_CRIME = terms([
   { id: 'yes', label: { en: 'Hate crime', ru: 'Преступление на почве ненависти', kk: 'Өшпенділік қылмысы' } },
@@ -170,6 +185,7 @@ export type TIdentityId = Ids<typeof IDENTITIES>;
 export type TPoliceOutcomeId = Ids<typeof POLICE_OUTCOMES>;
 export type TBiasMotivationId = Ids<typeof ODIHR_BIAS_MOTIVATIONS>;
 export type TIncidentTypeId = Ids<typeof ODIHR_INCIDENT_TYPES>;
+export type TBiasIndicatorId = Ids<typeof ODIHR_BIAS_INDICATORS>;
 export type THateCrimeId = Ids<typeof ODIHR_HATE_CRIME>;
 export type TStatusId = Ids<typeof STATUSES>;
 
@@ -189,5 +205,6 @@ export const VOCABULARIES = {
   odihrBiasMotivations: ODIHR_BIAS_MOTIVATIONS,
   odihrIncidentTypes: ODIHR_INCIDENT_TYPES,
   odihrHateCrime: ODIHR_HATE_CRIME,
+  odihrBiasIndicators: ODIHR_BIAS_INDICATORS,
   statuses: STATUSES,
 } as const;

@@ -5,13 +5,16 @@
  */
 import { z } from 'zod';
 import {
+  ZBiasIndicatorId,
   ZBiasMotivationId,
   ZCategoryId,
   ZHarmId,
   ZHateCrimeId,
+  ZIdentityId,
   ZIncidentTypeId,
   ZMonth,
   ZPerpetratorId,
+  ZPoliceOutcomeId,
   ZRegionId,
   distinctIds,
 } from './index';
@@ -27,6 +30,8 @@ export const ZTriageData = z
         biasMotivations: distinctIds(ZBiasMotivationId, 3),
         incidentTypes: distinctIds(ZIncidentTypeId, 6),
         hateCrime: ZHateCrimeId,
+        // Added after v1 shipped: optional, so records sealed before it still open.
+        biasIndicators: distinctIds(ZBiasIndicatorId, 8).optional(),
       })
       .strict(),
     perpetrators: distinctIds(ZPerpetratorId, 10),
@@ -35,6 +40,10 @@ export const ZTriageData = z
     verifiedMonth: ZMonth.nullable(),
     verificationNote: z.string().max(20_000),
     publicSummary: z.string().max(20_000),
+    // Added for statistics (analysts cannot read reports, so what is counted must be in the triage): the targeted
+    // identities and the police outcome as the reviewer confirmed them. Optional, so older records stay valid.
+    targeted: distinctIds(ZIdentityId, 9).optional(),
+    police: ZPoliceOutcomeId.nullable().optional(),
   })
   .strict();
 export type TTriageData = z.infer<typeof ZTriageData>;

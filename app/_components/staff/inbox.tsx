@@ -19,6 +19,7 @@ import {
 import {
   CATEGORIES,
   HARMS,
+  ODIHR_BIAS_INDICATORS,
   ODIHR_BIAS_MOTIVATIONS,
   ODIHR_HATE_CRIME,
   ODIHR_INCIDENT_TYPES,
@@ -390,7 +391,7 @@ function MessageText({ t, reportId, message, stored, onExpired }: { t: Translate
 
 function TriageForm({ locale, workspace, detail, onSaved }: { locale: Locale; workspace: TWorkspace; detail: TDetail; onSaved: () => void }) {
   const t = getTranslator(locale);
-  const [data, setData] = useState<TTriageData>(detail.triage ?? emptyTriage());
+  const [data, setData] = useState<TTriageData>(() => detail.triage ?? triageFromReport(detail.opened.opened.report));
   const [status, setStatus] = useState(detail.row.status);
   const [assigneeId, setAssigneeId] = useState(detail.row.assigneeId ?? '');
   const [message, setMessage] = useState('');
@@ -429,9 +430,12 @@ function TriageForm({ locale, workspace, detail, onSaved }: { locale: Locale; wo
         <TermChecks name="bias" legend={t('staff.triage.bias')} terms={ODIHR_BIAS_MOTIVATIONS} locale={locale} value={data.odihr.biasMotivations} onChange={setOdihr('biasMotivations')} />
         <TermChecks name="incident" legend={t('staff.triage.incidentType')} terms={ODIHR_INCIDENT_TYPES} locale={locale} value={data.odihr.incidentTypes} onChange={setOdihr('incidentTypes')} />
         <TermSelect name="hateCrime" label={t('staff.triage.hateCrime')} terms={ODIHR_HATE_CRIME} locale={locale} value={data.odihr.hateCrime} onChange={(v) => setOdihr('hateCrime')(v as TTriageData['odihr']['hateCrime'])} />
+        <TermChecks name="biasIndicator" legend={t('staff.triage.biasIndicators')} terms={ODIHR_BIAS_INDICATORS} locale={locale} value={data.odihr.biasIndicators ?? []} onChange={setOdihr('biasIndicators')} />
       </fieldset>
       <TermChecks name="perpetrator" legend={t('staff.triage.perpetrators')} terms={PERPETRATORS} locale={locale} value={data.perpetrators} onChange={set('perpetrators')} />
       <TermChecks name="harm" legend={t('staff.triage.harms')} terms={HARMS} locale={locale} value={data.harms} onChange={set('harms')} />
+      <TermChecks name="targeted" legend={t('staff.triage.targeted')} terms={IDENTITIES} locale={locale} value={data.targeted ?? []} onChange={set('targeted')} />
+      <TermSelect name="police" label={t('staff.triage.police')} all={t('staff.common.none')} terms={POLICE_OUTCOMES} locale={locale} value={data.police ?? ''} onChange={(v) => set('police')((v || null) as TTriageData['police'])} />
       <TermSelect name="verifiedRegion" label={t('staff.triage.verifiedRegion')} all={t('staff.common.none')} terms={REGIONS} locale={locale} value={data.verifiedRegion ?? ''} onChange={(v) => set('verifiedRegion')((v || null) as TTriageData['verifiedRegion'])} />
       <label>
         {t('staff.triage.verifiedMonth')}
@@ -450,4 +454,14 @@ function TriageForm({ locale, workspace, detail, onSaved }: { locale: Locale; wo
       <p role="status" className="help">{message}</p>
     </form>
   );
+}
+
+/**
+ * A new triage starts from what the reporter said about who was targeted and the police (statistics count the
+ * triage, since analysts never read reports); the reviewer confirms or corrects it.
+ */
+function triageFromReport(report: unknown): TTriageData {
+  const parsed = ZReportPayload.safeParse(report);
+  const empty = emptyTriage();
+  return parsed.success ? { ...empty, targeted: parsed.data.targeted, police: parsed.data.police ?? null } : empty;
 }

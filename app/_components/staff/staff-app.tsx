@@ -6,7 +6,8 @@ import type { Locale } from '@/lib/i18n/config';
 import { getTranslator } from '@/lib/i18n/messages';
 import { derivePasswordKeys, fetchLoginParameters, openWorkspace, wipeKeys, type TWorkspace } from '@/lib/review/workspace-client';
 import { Inbox } from './inbox';
-import { AuditView, Statistics } from './stats-audit';
+import { AuditView } from './stats-audit';
+import { StatisticsPage } from '../stats/statistics-page';
 
 type Props = { locale: Locale; pinnedKey: string; hasSession: boolean };
 
@@ -65,7 +66,7 @@ export function StaffApp({ locale, pinnedKey, hasSession }: Props) {
         <button type="button" className="tab sign-out" onClick={() => void onSignOut()}>{t('staff.nav.signOut')}</button>
       </nav>
       {current === 'inbox' ? <Inbox locale={locale} workspace={workspace} onExpired={onExpired} /> : null}
-      {current === 'stats' ? <Statistics locale={locale} workspace={workspace} onExpired={onExpired} /> : null}
+      {current === 'stats' ? <StatisticsPage locale={locale} workspace={workspace} onExpired={onExpired} /> : null}
       {current === 'audit' ? <AuditView locale={locale} onExpired={onExpired} /> : null}
     </div>
   );

@@ -1,0 +1,172 @@
+/**
+ * Statistics benchmark (`npm run bench:stats`; needs a production build, `next build`): starts the built app on a
+ * throw-away database (scripts/e2e-server.ts, 127.0.0.1 only, port BENCH_PORT or 3401), seeds BENCH_RECORDS (100 000)
+ * triaged cases with triage records sealed under the team key by lib/crypto, signs an analyst in through the real
+ * page in Debian's Chromium and reads the page's own User Timing entries:
+ *
+ *   fetch_ms               sealed triage records fetched from the API (50 pages of 2 000)
+ *   decrypt_aggregate_ms   opening every record with the team key and validating it, plus counting every table
+ *   render_ms              from counted to the first painted frame of the statistics page
+ *   unlocked_to_page_ms    keys unlocked to statistics painted (fetch + decrypt + aggregate + render)
+ *   export_csv_ms, export_chapter_md_ms, export_chapter_docx_ms: building each export in the page
+ *
+ * Prints a table and, last, one JSON line. Bounded: stops after BENCH_TIME_LIMIT_MS (default 10 minutes).
+ * Its server lives in var/bench-stats (QORGAU_E2E_DIR), apart from the end-to-end tests' var/e2e.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { sealTeamRecord } from '@/lib/crypto';
+import { TRIAGE_RECORD_KIND } from '@/lib/taxonomy/triage';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, repoRoot } from '../crypto/browser-harness';
+import { generateCases } from './generate';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
+const PORT = process.env.BENCH_PORT ?? '3401';
+const TIME_LIMIT_MS = Number(process.env.BENCH_TIME_LIMIT_MS ?? 10 * 60_000);
+const baseUrl = `http://127.0.0.1:${PORT}`;
+// The server script and the e2e helpers (imported later) both read this: the bench's own throw-away directory.
+process.env.QORGAU_E2E_DIR ??= path.join('var', 'bench-stats');
+
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+function stop(code: number): never {
+  server?.kill('SIGTERM');
+  void browser?.close();
+  process.exit(code);
+}
+const deadline = setTimeout(() => {
+  console.error(`bench:stats: time limit of ${TIME_LIMIT_MS} ms reached, stopping`);
+  stop(2);
+}, TIME_LIMIT_MS);
+
+async function startServer(): Promise<void> {
+  if (!fs.existsSync(path.join(repoRoot, '.next', 'BUILD_ID'))) throw new Error('no production build: run `npx next build` first');
+  server = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['scripts/e2e-server.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, QORGAU_E2E_PORT: PORT },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 240; i += 1) {
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the server did not start');
+}
+
+async function seed(): Promise<number> {
+  // Imported after the server wrote var/e2e/server.json, which these helpers read.
+  const { e2eDb } = await import('../../e2e/support/staff');
+  const { demoTeamKey } = await import('../../e2e/stats/seed-triage');
+  const db = e2eDb();
+  const organisation = await db.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
+  const teamKey = await demoTeamKey();
+  const started = performance.now();
+  const day = new Date().toISOString().slice(0, 10);
+  const cases = generateCases(RECORDS);
+  const BATCH = 2_000;
+  for (let offset = 0; offset < cases.length; offset += BATCH) {
+    const batch = cases.slice(offset, offset + BATCH);
+    const reports = batch.map((c) => ({ ...c, id: randomBytes(16).toString('base64url') }));
+    const sealed = await Promise.all(reports.map((r) => sealTeamRecord({ teamKey, recordId: r.id, kind: TRIAGE_RECORD_KIND, data: r.triage })));
+    await db.$transaction([
+      // Analysts never open report bodies: a placeholder stands in for the sealed report (never read here).
+      db.report.createMany({
+        data: reports.map((r) => ({
+          id: r.id,
+          organisationId: organisation.id,
+          directorySerial: 1,
+          sealed: '{}',
+          accessTokenHash: randomBytes(32).toString('base64url'),
+          status: r.status,
+          isComplete: true,
+          receivedDay: day,
+          updatedDay: day,
+        })),
+      }),
+      db.triageRecord.createMany({
+        data: reports.map((r, i) => ({ id: randomBytes(16).toString('base64url'), reportId: r.id, epoch: teamKey.epoch, sealed: JSON.stringify(sealed[i]), updatedDay: day })),
+      }),
+    ]);
+  }
+  return performance.now() - started;
+}
+
+async function measures(page: Page, names: string[]): Promise<Record<string, number>> {
+  await page.waitForFunction((wanted) => wanted.every((n) => performance.getEntriesByName(`qorgau:${n}`).length > 0), names, { timeout: 300_000 });
+  return page.evaluate((wanted) => Object.fromEntries(wanted.map((n) => [n, performance.getEntriesByName(`qorgau:${n}`)[0]!.duration])), names);
+}
+
+async function main(): Promise<void> {
+  await startServer();
+  const seedMs = await seed();
+  const { createStaffMember, freshTotp } = await import('../../e2e/support/staff');
+  const analyst = await createStaffMember('analyst');
+
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const page = await (await browser.newContext({ baseURL: baseUrl, locale: 'en-US', acceptDownloads: true })).newPage();
+  await page.goto('/en/review');
+  await page.getByLabel('Login name').fill(analyst.login);
+  await page.getByLabel('Password').fill(analyst.password);
+  await page.getByLabel('Six-digit code from your authenticator app').fill(freshTotp(analyst));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const load = await measures(page, ['stats:fetch', 'stats:decrypt', 'stats:aggregate', 'stats:ready']);
+  // Every seeded record must have been opened: counted cases plus spam (never counted) make up the whole seed.
+  const shown = (await page.getByTestId('stats-total').textContent({ timeout: 60_000 })) ?? '';
+  const figures = /^(\d+) cases counted\. Not counted: (\d+) reports not yet triaged, (\d+) marked as spam/.exec(shown);
+  if (!figures || Number(figures[1]) + Number(figures[3]) !== RECORDS || figures[2] !== '0') throw new Error(`the page shows "${shown}", not all ${RECORDS} records`);
+
+  const exportMs: Record<string, number> = {};
+  for (const kind of ['aggregates-csv', 'chapter-md', 'chapter-docx'] as const) {
+    await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.locator(`[data-export="${kind}"]`).click()]);
+    exportMs[kind] = (await measures(page, [`export:${kind}`]))[`export:${kind}`]!;
+  }
+
+  const result = {
+    bench: 'stats',
+    records: RECORDS,
+    seed_ms: Math.round(seedMs),
+    fetch_ms: Math.round(load['stats:fetch']!),
+    decrypt_ms: Math.round(load['stats:decrypt']!),
+    aggregate_ms: Math.round(load['stats:aggregate']!),
+    decrypt_aggregate_ms: Math.round(load['stats:decrypt']! + load['stats:aggregate']!),
+    render_ms: Math.round(load['stats:ready']! - load['stats:aggregate']!),
+    unlocked_to_page_ms: Math.round(load['stats:fetch']! + load['stats:decrypt']! + load['stats:ready']!),
+    export_csv_ms: Math.round(exportMs['aggregates-csv']!),
+    export_chapter_md_ms: Math.round(exportMs['chapter-md']!),
+    export_chapter_docx_ms: Math.round(exportMs['chapter-docx']!),
+    target_decrypt_aggregate_ms: 1500,
+  };
+  const rows: [string, string][] = [
+    ['records', String(result.records)],
+    ['seeding (Node, not part of the page)', `${result.seed_ms} ms`],
+    ['fetch sealed triage records', `${result.fetch_ms} ms`],
+    ['decrypt + validate', `${result.decrypt_ms} ms`],
+    ['aggregate (all tables)', `${result.aggregate_ms} ms`],
+    ['decrypt + aggregate (target < 1500 ms)', `${result.decrypt_aggregate_ms} ms`],
+    ['render to first paint', `${result.render_ms} ms`],
+    ['keys unlocked to page painted', `${result.unlocked_to_page_ms} ms`],
+    ['export: aggregates CSV', `${result.export_csv_ms} ms`],
+    ['export: chapter Markdown', `${result.export_chapter_md_ms} ms`],
+    ['export: chapter DOCX', `${result.export_chapter_docx_ms} ms`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v.padStart(10)}`);
+  console.log(JSON.stringify(result));
+}
+
+main()
+  .then(() => {
+    clearTimeout(deadline);
+    stop(0);
+  })
+  .catch((error: unknown) => {
+    console.error(error);
+    stop(1);
+  });
