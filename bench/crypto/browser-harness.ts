@@ -11,19 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { build } from 'esbuild';
+import { chromiumArgs } from '../../playwright.config';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export const CHROMIUM_PATH = process.env.QORGAU_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export const CHROMIUM_ARGS = chromiumArgs;
 
 export type ServedBundle = { url: string; close: () => Promise<void> };
 

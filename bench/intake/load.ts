@@ -12,7 +12,6 @@ import {
   decodeOrganisationPublicKey,
   decodeServerSecret,
   issueProofOfWorkChallenge,
-  openReportAsReviewer,
   sealReport,
   solveProofOfWork,
   verifyDirectory,
@@ -23,6 +22,7 @@ import {
 import { deriveReporterKeysWith } from '@/lib/crypto/receipt';
 import { readySodium } from '@/lib/crypto/sodium';
 import type { Db } from '@/lib/db/open-db';
+import { openStoredReport } from '@/lib/reports/open-stored-report';
 
 export type TPrepared = { reportId: string; body: string };
 export type TOutcome = { reportId: string; status: number | 'network'; ms: number; at: number };
@@ -88,19 +88,12 @@ export async function verifyIntake(options: { db: Db; outcomes: TOutcome[]; revi
     const rows = await options.db.report.findMany({ where: { id: { in: ids } }, include: { envelopes: true } });
     lost += ids.length - rows.length;
     for (const row of rows) {
-      const mine = row.envelopes.find((e) => e.reviewerId === options.reviewer.id);
-      if (row.envelopes.length !== readers || !mine) {
+      if (row.envelopes.length !== readers) {
         damaged += 1;
         continue;
       }
-      const recipient = JSON.parse(mine.envelope) as { kemCiphertext: string; wrappedKey: string };
       try {
-        await openReportAsReviewer({
-          envelope: { ...JSON.parse(row.sealed), recipients: [{ reviewerId: options.reviewer.id, kemCiphertext: recipient.kemCiphertext, wrappedKey: recipient.wrappedKey }] },
-          reviewerId: options.reviewer.id,
-          keys: options.reviewer.keys,
-          directory: options.directory,
-        });
+        await openStoredReport({ report: row, reviewerId: options.reviewer.id, keys: options.reviewer.keys, directory: options.directory });
       } catch {
         damaged += 1;
       }

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { createReceipt, decodeServerSecret, deriveReporterKeys, hashServerToken, openMessage, openReportAsReviewer, sealMessageFromReviewer } from '@/lib/crypto';
+import { createReceipt, openMessage, sealMessageFromReviewer } from '@/lib/crypto';
+import { openStoredReport } from '@/lib/reports/open-stored-report';
 import { newId, today } from '@/lib/ids';
 import { ZReporterMessageBody } from '@/lib/reports/report-payload';
-import { demoReviewer, e2eDb, submitThroughForm } from '../support/reporter';
-import { serverInfo } from '../support/server';
+import { demoReviewer, e2eDb, reportForReceipt, submitThroughForm } from '../support/reporter';
 
 /**
  * Issue 4: submit, a reviewer (through lib/crypto) replies, the reporter reads the reply with the
@@ -16,17 +16,9 @@ test('reporter and reviewer talk through the receipt, everything sealed', async 
 
   const db = await e2eDb();
   try {
-    const reporter = await deriveReporterKeys(receipt);
-    const hash = await hashServerToken({ serverSecret: await decodeServerSecret(serverInfo().env.QORGAU_SERVER_SECRET!), token: reporter.accessToken, purpose: 'access-token' });
-    const row = await db.report.findUniqueOrThrow({ where: { accessTokenHash: hash }, include: { envelopes: true } });
+    const row = await reportForReceipt(db, receipt);
     const reviewer = await demoReviewer(db);
-    const mine = JSON.parse(row.envelopes.find((e) => e.reviewerId === reviewer.id)!.envelope) as { kemCiphertext: string; wrappedKey: string };
-    const opened = await openReportAsReviewer({
-      envelope: { ...JSON.parse(row.sealed), recipients: [{ reviewerId: reviewer.id, kemCiphertext: mine.kemCiphertext, wrappedKey: mine.wrappedKey }] },
-      reviewerId: reviewer.id,
-      keys: reviewer.keys,
-      directory: reviewer.directory,
-    });
+    const opened = await openStoredReport({ report: row, reviewerId: reviewer.id, keys: reviewer.keys, directory: reviewer.directory });
     const question = 'Здравствуйте! В каком месяце это было и в каком районе?';
     const reply = await sealMessageFromReviewer({ reportId: row.id, dataKey: opened.dataKey, reviewerId: reviewer.id, keys: reviewer.keys, text: question });
     await db.message.create({ data: { id: newId(), reportId: row.id, seq: 1, direction: 'to-reporter', sealed: JSON.stringify(reply), createdDay: today() } });

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { decodeAttachmentKey, decodeServerSecret, decryptAttachmentStream, deriveReporterKeys, hashServerToken, openReportAsReviewer } from '@/lib/crypto';
+import { decodeAttachmentKey, decryptAttachmentStream } from '@/lib/crypto';
+import { openStoredReport } from '@/lib/reports/open-stored-report';
 import { localDiskStorage } from '@/lib/attachments/storage';
 import { ZReportPayload } from '@/lib/reports/report-payload';
-import { demoReviewer, e2eDb, submitThroughForm, uploadsDir } from '../support/reporter';
-import { serverInfo } from '../support/server';
+import { demoReviewer, e2eDb, reportForReceipt, submitThroughForm, uploadsDir } from '../support/reporter';
 
 /**
  * Issue 4 item 3: the connection drops during an upload, once after the server stored a piece (the
@@ -37,21 +37,13 @@ test('an upload survives dropped connections and the file decrypts byte for byte
 
   const db = await e2eDb();
   try {
-    const reporter = await deriveReporterKeys(receipt);
-    const hash = await hashServerToken({ serverSecret: await decodeServerSecret(serverInfo().env.QORGAU_SERVER_SECRET!), token: reporter.accessToken, purpose: 'access-token' });
-    const row = await db.report.findUniqueOrThrow({ where: { accessTokenHash: hash }, include: { envelopes: true, attachments: true } });
+    const row = await reportForReceipt(db, receipt);
     expect(row.isComplete).toBe(true);
     const attachment = row.attachments[0]!;
     expect(attachment).toMatchObject({ isComplete: true, receivedChunks: attachment.chunkCount });
 
     const reviewer = await demoReviewer(db);
-    const mine = JSON.parse(row.envelopes.find((e) => e.reviewerId === reviewer.id)!.envelope) as { kemCiphertext: string; wrappedKey: string };
-    const opened = await openReportAsReviewer({
-      envelope: { ...JSON.parse(row.sealed), recipients: [{ reviewerId: reviewer.id, kemCiphertext: mine.kemCiphertext, wrappedKey: mine.wrappedKey }] },
-      reviewerId: reviewer.id,
-      keys: reviewer.keys,
-      directory: reviewer.directory,
-    });
+    const opened = await openStoredReport({ report: row, reviewerId: reviewer.id, keys: reviewer.keys, directory: reviewer.directory });
     const manifest = ZReportPayload.parse(opened.report).attachments[0]!;
     expect(manifest).toMatchObject({ name: 'file-1.bin', size: file.length, metadataRemoved: false });
     const plain = await decryptAttachmentStream({

@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import {
   decodeOrganisationPublicKey,
+  decodeServerSecret,
+  deriveReporterKeys,
+  hashServerToken,
   deriveReviewerPasswordKeys,
   unwrapReviewerKeys,
   verifyDirectory,
@@ -30,6 +33,14 @@ export async function demoReviewer(db: Db, info: TServerInfo = serverInfo()): Pr
     now: new Date(),
   });
   return { id: row.id, keys, directory };
+}
+
+/** The stored report a receipt belongs to (the server's keyed hash of its access token), with its envelopes and files. */
+export async function reportForReceipt(db: Db, receipt: string) {
+  const reporter = await deriveReporterKeys(receipt);
+  const serverSecret = await decodeServerSecret(serverInfo().env.QORGAU_SERVER_SECRET!);
+  const hash = await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' });
+  return db.report.findUniqueOrThrow({ where: { accessTokenHash: hash }, include: { envelopes: true, attachments: true } });
 }
 
 /** Every file under a folder, recursively. */

@@ -7,8 +7,8 @@ import {
   createAttachmentKey,
   decryptAttachmentStream,
   encryptAttachmentBlob,
-  openReportAsReviewer,
 } from '@/lib/crypto';
+import { openStoredReport } from '@/lib/reports/open-stored-report';
 import { UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
 import { localDiskStorage } from '@/lib/attachments/storage';
 import { storeChunk } from '@/lib/attachments/store-chunk';
@@ -70,13 +70,7 @@ describe.each(testProviders())('backup and restore on %s', (provider) => {
     const db = await openDb(targetUrl);
     try {
       const row = await db.report.findUniqueOrThrow({ where: { id: reportId }, include: { envelopes: true, attachments: true } });
-      const mine = JSON.parse(row.envelopes.find((e) => e.reviewerId === f.reviewer.id)!.envelope) as { kemCiphertext: string; wrappedKey: string };
-      const opened = await openReportAsReviewer({
-        envelope: { ...JSON.parse(row.sealed), recipients: [{ reviewerId: f.reviewer.id, kemCiphertext: mine.kemCiphertext, wrappedKey: mine.wrappedKey }] },
-        reviewerId: f.reviewer.id,
-        keys: f.reviewer.keys,
-        directory: f.directory,
-      });
+      const opened = await openStoredReport({ report: row, reviewerId: f.reviewer.id, keys: f.reviewer.keys, directory: f.directory });
       expect(opened.report).toEqual({ v: 1, narrative: 'backup me' });
       const attachment = row.attachments[0]!;
       const plain = await decryptAttachmentStream({ source: localDiskStorage(uploads).readObject(attachment.storageKey, attachment.chunkCount), key, binding: { reportId, index: 0 } });

@@ -38,7 +38,9 @@ export async function createTestDatabase(provider: 'sqlite' | 'postgresql'): Pro
   const { default: pg } = await import('pg');
   const control = new pg.Client({ connectionString: admin });
   await control.connect();
-  await control.query(`CREATE DATABASE "${name}"`);
+  // template0: nobody connects to it, so test files creating databases in parallel never collide
+  // on "source database is being accessed by other users" (which template1 can raise).
+  await control.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
   await control.end();
   const target = new URL(admin);
   target.pathname = `/${name}`;

@@ -8,7 +8,6 @@ import {
   issueProofOfWorkChallenge,
   openMessage,
   openReportAsReporter,
-  openReportAsReviewer,
   sealMessageFromReporter,
   sealMessageFromReviewer,
   solveProofOfWork,
@@ -22,6 +21,7 @@ import { addReporterMessage } from '@/lib/followup/add-reporter-message';
 import { openFollowUp } from '@/lib/followup/open-follow-up';
 import { AppError } from '@/lib/http/errors';
 import { newId } from '@/lib/ids';
+import { openStoredReport } from './open-stored-report';
 import { submitReport } from './submit-report';
 import { buildSubmission, createIntakeFixture, type TIntakeFixture } from './test-support';
 
@@ -68,14 +68,7 @@ describe.each(testProviders())('anonymous intake on %s', (provider) => {
     expect(JSON.stringify(row)).not.toContain('Canary');
     expect(row.accessTokenHash).not.toBe(request.accessToken);
 
-    const mine = row.envelopes.find((e) => e.reviewerId === f.reviewer.id)!;
-    const recipient = JSON.parse(mine.envelope) as { kemCiphertext: string; wrappedKey: string };
-    const opened = await openReportAsReviewer({
-      envelope: { ...JSON.parse(row.sealed), recipients: [{ reviewerId: f.reviewer.id, kemCiphertext: recipient.kemCiphertext, wrappedKey: recipient.wrappedKey }] },
-      reviewerId: f.reviewer.id,
-      keys: f.reviewer.keys,
-      directory: f.directory,
-    });
+    const opened = await openStoredReport({ report: row, reviewerId: f.reviewer.id, keys: f.reviewer.keys, directory: f.directory });
     expect(opened.report).toEqual(report);
   });
 
