@@ -21,7 +21,7 @@ import { seedCases } from './seed-triage';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const seedHeadings = fs
-  .readFileSync(path.join(root, '..', 'shared', 'seeds', '004_e3a02c0aba510439.txt'), 'utf8')
+  .readFileSync(path.join(root, 'test', 'fixtures', 'ilga-europe-kazakhstan-chapter.txt'), 'utf8')
   .split('\n')
   .filter((l) => l.startsWith('## '))
   .map((l) => l.slice(3).trim());
