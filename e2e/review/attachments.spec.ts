@@ -73,7 +73,10 @@ test('a reviewer decrypts attachments in the browser; missing, unfinished and ta
   // The document: downloaded bytes are exactly the original.
   const second = files.locator('[data-attachment-index="1"]');
   await second.getByRole('button', { name: 'Decrypt and open' }).click();
-  const [download] = await Promise.all([page.waitForEvent('download'), second.getByTestId('attachment-download').click()]);
+  // The link appears once the whole file has decrypted; wait for it before expecting a download.
+  const link = second.getByTestId('attachment-download');
+  await expect(link).toHaveAttribute('href', /^blob:/, { timeout: 60_000 });
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), link.click()]);
   expect(download.suggestedFilename()).toBe('document-2.pdf');
   expect(Buffer.compare(fs.readFileSync((await download.path())!), document)).toBe(0);
 
