@@ -23,6 +23,7 @@ import { deriveReporterKeysWith } from '@/lib/crypto/receipt';
 import { readySodium } from '@/lib/crypto/sodium';
 import type { Db } from '@/lib/db/open-db';
 import { openStoredReport } from '@/lib/reports/open-stored-report';
+import type { TAttachmentAnnouncement } from '@/lib/reports/intake-schemas';
 
 export type TPrepared = { reportId: string; body: string };
 export type TOutcome = { reportId: string; status: number | 'network'; ms: number; at: number };
@@ -30,20 +31,34 @@ export type TOutcome = { reportId: string; status: number | 'network'; ms: numbe
 const narrative = 'Меня задержали у клуба, в отделении били и требовали пароль от телефона. Қорқытты. '.repeat(20);
 
 export async function prepareSubmissions(options: { baseUrl: string; serverSecret: string; pinnedKey: string; count: number; difficulty: number }): Promise<{ prepared: TPrepared[]; directory: VerifiedDirectory }> {
-  const signed = (await (await fetch(`${options.baseUrl}/api/directory`)).json()) as TSignedDirectory;
-  const directory = await verifyDirectory({ signed, pinnedKeys: [await decodeOrganisationPublicKey(options.pinnedKey)], now: new Date() });
-  const secret = await decodeServerSecret(options.serverSecret);
-  const s = await readySodium();
+  const directory = await fetchDirectory(options.baseUrl, options.pinnedKey);
   const prepared: TPrepared[] = [];
-  for (let i = 0; i < options.count; i += 1) {
-    const reporter = deriveReporterKeysWith(s, await createReceipt(), { opsLimit: 1, memLimit: 8192 });
-    const reportId = await createReportId();
-    const { envelope } = await sealReport({ reportId, report: { v: 1, language: 'ru', narrative: `${i}: ${narrative}` } as never, directory, reporter });
-    const challenge = await issueProofOfWorkChallenge({ serverSecret: secret, now: new Date(), difficulty: options.difficulty, ttlSeconds: 3600 });
-    const pow = await solveProofOfWork(challenge);
-    prepared.push({ reportId, body: JSON.stringify({ pow, envelope, accessToken: reporter.accessToken, attachments: [] }) });
-  }
+  for (let i = 0; i < options.count; i += 1) prepared.push(await prepareSubmission({ ...options, directory, label: String(i) }));
   return { prepared, directory };
+}
+
+/** The server's reviewer directory, verified against the pinned organisation key. */
+export async function fetchDirectory(baseUrl: string, pinnedKey: string): Promise<VerifiedDirectory> {
+  const signed = (await (await fetch(`${baseUrl}/api/directory`)).json()) as TSignedDirectory;
+  return verifyDirectory({ signed, pinnedKeys: [await decodeOrganisationPublicKey(pinnedKey)], now: new Date() });
+}
+
+/** One real submission (optionally announcing attachments), with its access token for uploads. */
+export async function prepareSubmission(options: {
+  serverSecret: string;
+  directory: VerifiedDirectory;
+  difficulty: number;
+  label: string;
+  attachments?: TAttachmentAnnouncement[];
+}): Promise<TPrepared & { accessToken: string }> {
+  const s = await readySodium();
+  const reporter = deriveReporterKeysWith(s, await createReceipt(), { opsLimit: 1, memLimit: 8192 });
+  const reportId = await createReportId();
+  const { envelope } = await sealReport({ reportId, report: { v: 1, language: 'ru', narrative: `${options.label}: ${narrative}` } as never, directory: options.directory, reporter });
+  const challenge = await issueProofOfWorkChallenge({ serverSecret: await decodeServerSecret(options.serverSecret), now: new Date(), difficulty: options.difficulty, ttlSeconds: 3600 });
+  const pow = await solveProofOfWork(challenge);
+  const body = JSON.stringify({ pow, envelope, accessToken: reporter.accessToken, attachments: options.attachments ?? [] });
+  return { reportId, body, accessToken: reporter.accessToken };
 }
 
 /** Sends prepared submissions with `concurrency` workers until they run out or `durationMs` passes. */
@@ -65,12 +80,24 @@ export async function runLoad(options: { baseUrl: string; prepared: TPrepared[];
       }
       outcomes.push({ reportId: item.reportId, status, ms: performance.now() - started, at: Date.now() });
       options.onTick?.(outcomes.length);
-      // While the server is down (the crash run), do not burn through the prepared submissions.
-      if (status === 'network') await new Promise((resolve) => setTimeout(resolve, 100));
+      // While the server is down (the crash run), wait for it rather than burn through the
+      // prepared submissions.
+      if (status === 'network') await waitUntilUp(options.baseUrl, deadline);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   return outcomes;
+}
+
+async function waitUntilUp(baseUrl: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) return;
+    } catch {
+      // still down
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /**

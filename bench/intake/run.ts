@@ -64,7 +64,7 @@ async function rawInsertRate(dir: string, sampleBody: string, seconds: number): 
 }
 
 async function main() {
-  const server = new ServerProcess(3600, 'var/bench-intake', { QORGAU_E2E_INTAKE_PER_MINUTE: '1000000', QORGAU_E2E_POW_DIFFICULTY: '8' });
+  const server = new ServerProcess(Number(process.env.BENCH_PORT ?? 3600), process.env.BENCH_DIR ?? 'var/bench-intake', { QORGAU_E2E_INTAKE_PER_MINUTE: '1000000', QORGAU_E2E_POW_DIFFICULTY: '8' });
   const watchdog = setTimeout(() => {
     console.error('bench:intake: time limit reached');
     void server.stop('SIGKILL').then(() => process.exit(1));

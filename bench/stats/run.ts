@@ -91,7 +91,7 @@ async function seed(): Promise<number> {
         })),
       }),
       db.triageRecord.createMany({
-        data: reports.map((r, i) => ({ id: randomBytes(16).toString('base64url'), reportId: r.id, epoch: teamKey.epoch, sealed: JSON.stringify(sealed[i]), updatedDay: day })),
+        data: reports.map((r, i) => ({ id: randomBytes(16).toString('base64url'), recordId: r.id, reportId: r.id, organisationId: organisation.id, epoch: teamKey.epoch, sealed: JSON.stringify(sealed[i]), updatedDay: day })),
       }),
     ]);
   }

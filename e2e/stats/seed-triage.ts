@@ -33,7 +33,8 @@ export async function storeTriage(options: { reportId: string; status: string; t
   const record = await sealTeamRecord({ teamKey: options.teamKey, recordId: options.reportId, kind: TRIAGE_RECORD_KIND, data: options.triage });
   const day = new Date().toISOString().slice(0, 10);
   const db = e2eDb();
-  await db.triageRecord.create({ data: { id: randomBytes(16).toString('base64url'), reportId: options.reportId, epoch: options.teamKey.epoch, sealed: JSON.stringify(record), updatedDay: day } });
+  const { organisationId } = await db.report.findUniqueOrThrow({ where: { id: options.reportId }, select: { organisationId: true } });
+  await db.triageRecord.create({ data: { id: randomBytes(16).toString('base64url'), recordId: options.reportId, reportId: options.reportId, organisationId, epoch: options.teamKey.epoch, sealed: JSON.stringify(record), updatedDay: day } });
   await db.report.update({ where: { id: options.reportId }, data: { status: options.status } });
 }
 

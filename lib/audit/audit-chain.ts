@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   'staff.revoke',
   'audit.view',
   'stats.export',
+  'retention.run',
 ] as const;
 export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
 

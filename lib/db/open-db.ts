@@ -19,8 +19,9 @@ export async function openDb(url: string): Promise<Db> {
       import('@/generated/postgres/client'),
       import('@prisma/adapter-pg'),
     ]);
-    const client = new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
-    return client as unknown as Db;
+    const client = new PgClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+    providers.set(client, 'postgresql');
+    return client;
   }
   const [{ PrismaClient: SqliteClient }, { PrismaBetterSQLite3 }] = await Promise.all([
     import('@/generated/sqlite/client'),
@@ -32,7 +33,17 @@ export async function openDb(url: string): Promise<Db> {
   await client.$queryRawUnsafe('PRAGMA synchronous = FULL');
   await client.$queryRawUnsafe('PRAGMA foreign_keys = ON');
   await client.$queryRawUnsafe('PRAGMA secure_delete = ON');
+  providers.set(client, 'sqlite');
   return client;
+}
+
+const providers = new WeakMap<Db, 'sqlite' | 'postgresql'>();
+
+/** Which database a client opened with `openDb` talks to (for the few raw SQL statements). */
+export function providerOfDb(db: Db): 'sqlite' | 'postgresql' {
+  const provider = providers.get(db);
+  if (!provider) throw new Error('this database client was not opened with openDb');
+  return provider;
 }
 
 /** Which database a URL names. */

@@ -1,9 +1,9 @@
-import { decodeServerSecret, hashServerToken, isCryptoError, REPORT_READER_ROLES, verifyProofOfWork, ZDirectoryBody } from '@/lib/crypto';
+import { decodeServerSecret, hashServerToken, isCryptoError, verifyProofOfWork } from '@/lib/crypto';
 import type { Db } from '@/lib/db';
 import { AppError } from '@/lib/http/errors';
-import { newId, today } from '@/lib/ids';
-import { isValidEncryptedSize, UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
-import { isUniqueViolation } from './db-errors';
+import { today } from '@/lib/ids';
+import { isValidEncryptedSize } from '@/lib/attachments/layout';
+import { intakeWriterFor } from './intake-writer';
 import type { TAttachmentAnnouncement, TSubmitReportRequest } from './intake-schemas';
 
 export type TIntakeSettings = {
@@ -17,7 +17,9 @@ export type TIntakeSettings = {
 
 /**
  * Stores an anonymous submission whole or not at all: the spent proof-of-work id, the sealed
- * report, one envelope row per reviewer and the announced attachments, in one transaction.
+ * report, one envelope row per reviewer and the announced attachments, in one transaction (shared
+ * with the submissions that arrived at the same moment: lib/reports/intake-writer.ts). Resolves only
+ * once that transaction is committed.
  *
  * Throws `AppError`: 400 for a bad proof of work or envelope references, 409 for a replayed proof of
  * work, a reused report id or access token, or a directory that changed meanwhile (the browser
@@ -26,8 +28,8 @@ export type TIntakeSettings = {
 export async function submitReport(options: { db: Db; request: TSubmitReportRequest; settings: TIntakeSettings; now?: Date }): Promise<void> {
   const { db, request, settings } = options;
   const now = options.now ?? new Date();
-  const organisation = await db.organisation.findUnique({ where: { slug: settings.organisationSlug } });
-  if (!organisation) throw new AppError('unavailable', 'This service is not set up to receive reports yet.');
+  const organisationId = await findOrganisationId(db, settings.organisationSlug);
+  if (!organisationId) throw new AppError('unavailable', 'This service is not set up to receive reports yet.');
 
   const serverSecret = await decodeServerSecret(settings.serverSecret);
   let spent: { id: string; expiresAt: number } | null = null;
@@ -37,8 +39,8 @@ export async function submitReport(options: { db: Db; request: TSubmitReportRequ
       serverSecret,
       now,
       minDifficulty: settings.powDifficulty,
-      // Recorded inside the transaction below, so a refused submission does not burn it and two
-      // concurrent uses of one challenge cannot both commit.
+      // Recorded inside the transaction that stores the report, so a refused submission does not
+      // burn it and two concurrent uses of one challenge cannot both commit.
       markUsed: (id, expiresAt) => {
         spent = { id, expiresAt };
         return true;
@@ -51,60 +53,35 @@ export async function submitReport(options: { db: Db; request: TSubmitReportRequ
   const challenge = spent as { id: string; expiresAt: number } | null;
   if (!challenge) throw new AppError('bad_request', 'The anti-spam check is not valid. Please send again.');
 
-  const { envelope } = request;
-  const directory = await db.reviewerDirectory.findFirst({ where: { organisationId: organisation.id }, orderBy: { serial: 'desc' } });
-  if (!directory) throw new AppError('unavailable', 'This service is not set up to receive reports yet.');
-  if (envelope.directorySerial !== directory.serial) {
-    throw new AppError('conflict', 'The list of reviewers has changed. Your report was not sent; it will be encrypted again for the current list.');
-  }
-  // The server cannot check the cryptography, but it can refuse a report that leaves out a reader
-  // or adds someone who is not one: every reader of the directory gets exactly one envelope.
-  const body = ZDirectoryBody.safeParse(JSON.parse(directory.body));
-  if (!body.success) throw new AppError('unavailable', 'The reviewer directory on the server is damaged.');
-  const readers = body.data.reviewers.filter((entry) => REPORT_READER_ROLES.includes(entry.role)).map((entry) => entry.id).sort();
-  const recipients = envelope.recipients.map((r) => r.reviewerId).sort();
-  if (readers.length !== recipients.length || readers.some((id, i) => id !== recipients[i])) {
-    throw new AppError('bad_request', 'The report is not encrypted for exactly the reviewers of the current directory.');
-  }
-
   checkAttachments(request.attachments, settings);
 
   const accessTokenHash = await hashServerToken({ serverSecret, token: request.accessToken, purpose: 'access-token' });
-  const day = today(now);
-  const expiresDay = today(new Date(now.getTime() + settings.uploadExpiryDays * 86_400_000));
-  const { recipients: _recipients, ...core } = envelope;
-  try {
-    await db.$transaction([
-      db.usedChallenge.create({ data: { id: challenge.id, expiresHour: new Date(challenge.expiresAt * 1000).toISOString().slice(0, 13) } }),
-      db.report.create({
-        data: {
-          id: envelope.reportId,
-          organisationId: organisation.id,
-          directorySerial: envelope.directorySerial,
-          sealed: JSON.stringify(core),
-          accessTokenHash,
-          expectedAttachments: request.attachments.length,
-          isComplete: request.attachments.length === 0,
-          receivedDay: day,
-          updatedDay: day,
-        },
-      }),
-      db.reportEnvelope.createMany({
-        data: envelope.recipients.map((r) => ({
-          id: newId(),
-          reportId: envelope.reportId,
-          reviewerId: r.reviewerId,
-          envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }),
-        })),
-      }),
-      ...attachmentRows(envelope.reportId, request.attachments, day, expiresDay).map((data) => db.attachment.create({ data })),
-    ]);
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new AppError('conflict', 'This submission was already received, or its anti-spam check was already used.');
-    }
-    throw error;
+  // The directory serial and recipients are checked by the writer, against the directory that is
+  // current when the batch is written.
+  await intakeWriterFor(db).write({
+    organisationId,
+    challenge,
+    request,
+    accessTokenHash,
+    day: today(now),
+    expiresDay: today(new Date(now.getTime() + settings.uploadExpiryDays * 86_400_000)),
+  });
+}
+
+// Organisations are never renamed or removed while the app runs, so their ids are kept per client.
+const organisationIds = new WeakMap<Db, Map<string, string>>();
+
+async function findOrganisationId(db: Db, slug: string): Promise<string | null> {
+  let known = organisationIds.get(db);
+  if (!known) {
+    known = new Map();
+    organisationIds.set(db, known);
   }
+  const cached = known.get(slug);
+  if (cached) return cached;
+  const organisation = await db.organisation.findUnique({ where: { slug }, select: { id: true } });
+  if (organisation) known.set(slug, organisation.id);
+  return organisation?.id ?? null;
 }
 
 /** Refuses attachment announcements that break the limits or cannot be lib/crypto output. */
@@ -124,16 +101,4 @@ export function checkAttachments(attachments: TAttachmentAnnouncement[], setting
   }
 }
 
-export function attachmentRows(reportId: string, attachments: TAttachmentAnnouncement[], day: string, expiresDay: string) {
-  return attachments.map((a) => ({
-    id: a.id,
-    reportId,
-    index: a.index,
-    storageKey: newId(),
-    encryptedSize: a.encryptedSize,
-    chunkSize: UPLOAD_CHUNK_BYTES,
-    chunkCount: uploadChunkCount(a.encryptedSize),
-    createdDay: day,
-    expiresDay,
-  }));
-}
+export { attachmentRows } from './intake-writer';

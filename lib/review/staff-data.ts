@@ -150,7 +150,7 @@ export async function saveTriage(db: Db, staff: TStaff, options: { reportId: str
     }
     await tx.triageRecord.upsert({
       where: { reportId: options.reportId },
-      create: { id: newId(), reportId: options.reportId, epoch: request.epoch, sealed: request.sealed, updatedDay: day },
+      create: { id: newId(), recordId: options.reportId, reportId: options.reportId, organisationId: staff.organisationId, epoch: request.epoch, sealed: request.sealed, updatedDay: day },
       update: { epoch: request.epoch, sealed: request.sealed, updatedDay: day },
     });
     await tx.report.update({ where: { id: options.reportId }, data: { status: request.status, assigneeId: request.assigneeId, updatedDay: day } });
@@ -193,9 +193,27 @@ export async function addReply(db: Db, staff: TStaff, options: { reportId: strin
   });
 }
 
-/** Sealed triage records of every report of the organisation (statistics): no report body, no envelope, no message. */
+/**
+ * Sealed triage records of every report of the organisation (statistics): no report body, no envelope, no message.
+ * Pages go through the reports first, then through the records retention kept after deleting their closed reports
+ * (cursor `kept` / `kept-<id>`), which count as closed.
+ */
 export async function listTriage(db: Db, staff: TStaff, options: { cursor?: string; limit?: number }): Promise<TTriagePage> {
   const limit = Math.min(options.limit ?? PAGE_LIMIT.triage, PAGE_LIMIT.triage);
+  if (options.cursor?.startsWith(KEPT)) {
+    const after = options.cursor.slice(KEPT.length + 1);
+    const kept = await db.triageRecord.findMany({
+      where: { organisationId: staff.organisationId, reportId: null, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: 'asc' },
+      take: limit + 1,
+      select: { id: true, recordId: true, epoch: true, sealed: true },
+    });
+    const page = kept.slice(0, limit);
+    return {
+      records: page.map((r) => ({ reportId: r.recordId, status: 'closed', triage: { epoch: r.epoch, sealed: r.sealed } })),
+      nextCursor: kept.length > limit ? `${KEPT}-${page.at(-1)!.id}` : null,
+    };
+  }
   const rows = await db.report.findMany({
     where: { organisationId: staff.organisationId, isComplete: true },
     orderBy: { id: 'asc' },
@@ -204,8 +222,13 @@ export async function listTriage(db: Db, staff: TStaff, options: { cursor?: stri
     select: { id: true, status: true, triage: { select: { epoch: true, sealed: true } } },
   });
   const page = rows.slice(0, limit);
-  return { records: page.map((r) => ({ reportId: r.id, status: r.status, triage: r.triage })), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+  const hasKept = () => db.triageRecord.count({ where: { organisationId: staff.organisationId, reportId: null } }).then((n) => n > 0);
+  const nextCursor = rows.length > limit ? page.at(-1)!.id : (await hasKept()) ? KEPT : null;
+  return { records: page.map((r) => ({ reportId: r.id, status: r.status, triage: r.triage })), nextCursor };
 }
+
+// Report ids are 22 characters of base64url, so this prefix cannot be mistaken for one.
+const KEPT = 'kept';
 
 /** The newest audit entries with actor names, and the verification of the whole chain. Records `audit.view`. */
 export async function viewAudit(db: Db, staff: TStaff, options: { serverSecret: string }): Promise<TAuditView> {

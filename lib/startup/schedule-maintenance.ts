@@ -1,5 +1,6 @@
 import { getAttachmentStorage } from '@/lib/attachments/get-storage';
 import { getDb } from '@/lib/db';
+import { getEnv } from '@/lib/env';
 import { runMaintenance } from '@/lib/maintenance/run-maintenance';
 
 const HOUR = 60 * 60 * 1000;
@@ -8,7 +9,7 @@ const HOUR = 60 * 60 * 1000;
 export function scheduleMaintenance(): void {
   const run = async () => {
     try {
-      await runMaintenance({ db: await getDb(), storage: getAttachmentStorage() });
+      await runMaintenance({ db: await getDb(), storage: getAttachmentStorage(), serverSecret: getEnv().QORGAU_SERVER_SECRET });
     } catch (error) {
       process.stderr.write(`qorgau: maintenance failed (${error instanceof Error ? error.name : 'error'})\n`);
     }
