@@ -20,6 +20,7 @@ import {
   encodeAttachmentKey,
   encryptAttachmentBlob,
   enrolReviewer,
+  formatRecoveryKey,
   hashServerToken,
   importOrganisationKeyBackup,
   openTeamKey,
@@ -39,7 +40,7 @@ import { e2eDir, serverInfo } from './server';
 
 const KDF = { opsLimit: 2, memLimit: 64 * 1024 * 1024 };
 
-export type TStaffMember = { id: string; login: string; password: string; totpSecret: string; role: 'coordinator' | 'reviewer' | 'analyst'; displayName: string };
+export type TStaffMember = { id: string; login: string; password: string; totpSecret: string; role: 'coordinator' | 'reviewer' | 'analyst'; displayName: string; recoveryKey?: string };
 
 let client: PrismaClient | undefined;
 export function e2eDb(): PrismaClient {
@@ -125,7 +126,7 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
   const teamKey = await openTeamKey({ envelope: JSON.parse(own.envelope), directory, reviewerId: coordinator.id, keys: coordinatorKeys });
   const [envelope] = await sealTeamKeyForReviewers({ teamKey, directory, granterId: coordinator.id, granterKeys: coordinatorKeys, reviewerIds: [member.id] });
   await db.teamKeyEnvelope.create({ data: { id: id(), organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id, envelope: JSON.stringify(envelope) } });
-  return member;
+  return { ...member, recoveryKey: formatRecoveryKey(enrolled.recoveryKey) };
 }
 
 /** A file to attach to a seeded report. `state` says what the server holds: the whole ciphertext (default), an
@@ -201,9 +202,20 @@ export async function signInInBrowser(page: Page, member: TStaffMember) {
   await page.goto('/en/review');
   await page.getByLabel('Login name').fill(member.login);
   await page.getByLabel('Password').fill(member.password);
-  await page.getByLabel('Six-digit code from your authenticator app').fill(freshTotp(member));
+  await page.getByLabel('Six-digit code from your authenticator app').fill(await waitForFreshTotp(member));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('signed-in-as')).toContainText(member.displayName, { timeout: 20_000 });
+}
+
+/** A fresh TOTP code, waiting for the next 30-second step when this member has used up the current ones. */
+export async function waitForFreshTotp(member: TStaffMember): Promise<string> {
+  for (;;) {
+    try {
+      return freshTotp(member);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 /** A TOTP code that has not been used yet for this member: the current step, or the next one (accepted ±1). */

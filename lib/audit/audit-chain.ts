@@ -16,6 +16,9 @@ import { newId, today } from '@/lib/ids';
 export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.logout',
+  'auth.recovery.start',
+  'auth.recover',
+  'auth.password',
   'report.open',
   'report.triage',
   'report.reply',

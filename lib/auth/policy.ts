@@ -14,6 +14,8 @@ export type TStaffRole = (typeof STAFF_ROLES)[number];
 export const POLICY = {
   /** Own identity, wrapped keys and team-key envelopes. */
   'self.read': ['coordinator', 'reviewer', 'analyst'],
+  /** Change one's own password (proving the old one and holding the keys). */
+  'self.password': ['coordinator', 'reviewer', 'analyst'],
   /** Sealed triage records of every report, for statistics (no narratives inside). */
   'triage.list': ['coordinator', 'reviewer', 'analyst'],
   /** Sealed reports with this staff member's own envelope. */

@@ -15,6 +15,20 @@ export async function findOrganisationId(): Promise<string | null> {
   return organisation?.id ?? null;
 }
 
+/** Refuses a state-changing request sent from another origin (pages of this site send their own Origin). */
+export function checkSameOrigin(request: Request): void {
+  if (request.method === 'GET' || request.method === 'HEAD') return;
+  const origin = request.headers.get('origin');
+  if (origin !== null && origin !== new URL(getEnv().QORGAU_ORIGIN).origin) throw new AppError('forbidden', 'This request came from another site.');
+}
+
+/** The organisation id, or 404 before set-up (for the doors that are open without a session). */
+export async function requireOrganisationId(): Promise<string> {
+  const id = await findOrganisationId();
+  if (!id) throw new AppError('not_found', 'This deployment has no organisation yet.');
+  return id;
+}
+
 async function staffFromToken(token: string | undefined): Promise<TStaff | null> {
   if (!token) return null;
   const env = getEnv();
@@ -38,10 +52,7 @@ async function staffFromToken(token: string | undefined): Promise<TStaff | null>
  */
 export async function requireStaff(request: Request, action: TAction): Promise<TStaff> {
   const env = getEnv();
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    const origin = request.headers.get('origin');
-    if (origin !== null && origin !== new URL(env.QORGAU_ORIGIN).origin) throw new AppError('forbidden', 'This request came from another site.');
-  }
+  checkSameOrigin(request);
   const token = readCookie(request.headers.get('cookie'), staffCookies(env.QORGAU_ORIGIN).sessionToken.name);
   const staff = await staffFromToken(token);
   if (!staff) throw new AppError('unauthorized', 'Sign in again: your session has ended.');

@@ -44,7 +44,7 @@ export const ZAuthKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an auth key (32
 
 export type TLoginParameters = { salt: string; opsLimit: number; memLimit: number };
 
-function keyedTag(serverSecret: string, purpose: string, value: string): Buffer {
+export function keyedTag(serverSecret: string, purpose: string, value: string): Buffer {
   return createHmac('sha256', Buffer.from(serverSecret, 'base64url')).update(`qorgau/v1/server/${purpose}\0${value}`).digest();
 }
 
@@ -83,7 +83,7 @@ export async function signInStaff(
   const now = options.now ?? new Date();
   const login = ZLoginName.safeParse(options.login);
   const loginName = login.success ? login.data : '';
-  const throttleId = keyedTag(options.serverSecret, 'login-throttle', loginName).toString('base64url');
+  const throttleId = throttleIdFor(options.serverSecret, 'login-throttle', loginName);
   const throttle = await db.loginThrottle.findUnique({ where: { id: throttleId } });
   if (throttle?.lockedUntil && throttle.lockedUntil > now) return { ok: false, reason: 'locked' };
 
@@ -131,7 +131,13 @@ export async function signInStaff(
   return recordFailure(db, { throttleId, now });
 }
 
-async function recordFailure(db: Db, options: { throttleId: string; now: Date }): Promise<TSignInResult> {
+/** The LoginThrottle row id for a login name and a door (sign-in, recovery): keyed, so the table names no one. */
+export function throttleIdFor(serverSecret: string, door: 'login-throttle' | 'recovery-throttle', loginName: string): string {
+  return keyedTag(serverSecret, door, loginName).toString('base64url');
+}
+
+/** Counts one failure against a throttle row; locks it for THROTTLE.lockMs at THROTTLE.maxFailures in the window. */
+export async function recordFailure(db: Db, options: { throttleId: string; now: Date }): Promise<TSignInResult> {
   const { throttleId, now } = options;
   const row = await db.loginThrottle.findUnique({ where: { id: throttleId } });
   const isFresh = !row || now.getTime() - row.windowStart.getTime() > THROTTLE.windowMs || (row.lockedUntil !== null && row.lockedUntil <= now);

@@ -24,6 +24,7 @@ export const TAG = {
   teamKeySignature: 'qorgau/v1/team-key-signature',
   teamRecord: 'qorgau/v1/team-record',
   grantSignature: 'qorgau/v1/grant-signature',
+  passwordChange: 'qorgau/v1/password-change',
   powChallenge: 'qorgau/v1/pow-challenge',
   powSolution: 'qorgau/v1/pow-solution',
   testDrbg: 'qorgau/v1/test-drbg',

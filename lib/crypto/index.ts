@@ -78,6 +78,7 @@ export {
   type TReportGrant,
 } from './report';
 export { grantReportAccess } from './grant';
+export { signPasswordChange, verifyPasswordChange } from './password-change';
 export {
   createAttachmentKey,
   decodeAttachmentKey,

@@ -186,3 +186,28 @@ ALTER TABLE "new_Report" RENAME TO "Report";`;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('SQLite transactions when another connection commits first', () => {
+  it('run again instead of failing with SQLITE_BUSY_SNAPSHOT', async () => {
+    const t = await createTestDatabase('sqlite');
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(t.url.slice(5));
+    try {
+      const orgId = newId();
+      await t.db.organisation.create({ data: { id: orgId, slug: 'busy', name: 'Busy', signingPublicKey: new Uint8Array([1]), createdDay: today() } });
+      let attempts = 0;
+      await t.db.$transaction(async (tx) => {
+        attempts += 1;
+        await tx.organisation.findUniqueOrThrow({ where: { id: orgId } });
+        // Another connection (a maintenance command, say) commits after this read snapshot began.
+        if (attempts === 1) other.prepare(`UPDATE "Organisation" SET "retentionDays" = 30 WHERE id = ?`).run(orgId);
+        await tx.organisation.update({ where: { id: orgId }, data: { name: 'Busy, updated' } });
+      });
+      expect(attempts).toBe(2);
+      expect(await t.db.organisation.findUniqueOrThrow({ where: { id: orgId } })).toMatchObject({ name: 'Busy, updated', retentionDays: 30 });
+    } finally {
+      other.close();
+      await t.drop();
+    }
+  });
+});

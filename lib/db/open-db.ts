@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { PrismaClient } from '@/generated/sqlite/client';
 
 /**
@@ -33,8 +34,40 @@ export async function openDb(url: string): Promise<Db> {
   await client.$queryRawUnsafe('PRAGMA synchronous = FULL');
   await client.$queryRawUnsafe('PRAGMA foreign_keys = ON');
   await client.$queryRawUnsafe('PRAGMA secure_delete = ON');
-  providers.set(client, 'sqlite');
-  return client;
+  const db = retryingTransactions(client);
+  providers.set(db, 'sqlite');
+  return db;
+}
+
+const BUSY = /SQLITE_BUSY|database is locked/;
+
+/**
+ * SQLite in WAL mode refuses to upgrade a read transaction to a write when another connection
+ * (a maintenance command such as `npm run retention`, or a test harness) committed since it began
+ * (SQLITE_BUSY_SNAPSHOT, "database is locked"); the busy timeout does not cover that case. Such a
+ * transaction did nothing and can simply run again, so `$transaction` retries it a few times after
+ * a short random pause. Every other error passes straight through. Transactions here only touch
+ * the database, so running one again has no outside effect.
+ */
+function retryingTransactions(client: Db): Db {
+  const original = client.$transaction.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const retrying = async (...args: unknown[]) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await original(...args);
+      } catch (error) {
+        const text = `${String((error as { code?: unknown } | null)?.code ?? '')} ${error instanceof Error ? error.message : ''}`;
+        if (attempt >= 6 || !BUSY.test(text)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, randomInt(10, 50) * attempt));
+      }
+    }
+  };
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === '$transaction') return retrying;
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
 }
 
 const providers = new WeakMap<Db, 'sqlite' | 'postgresql'>();

@@ -50,7 +50,8 @@ export class ApiError extends Error {
   }
 }
 
-async function api<T>(schema: z.ZodType<T>, url: string, init?: { method: string; body: unknown }): Promise<T> {
+/** A JSON call to the staff API through the installed transport; throws ApiError with the server's message. */
+export async function api<T>(schema: z.ZodType<T>, url: string, init?: { method: string; body: unknown }): Promise<T> {
   const response = await staffFetch(url, {
     method: init?.method ?? 'GET',
     headers: init ? { 'Content-Type': 'application/json' } : undefined,

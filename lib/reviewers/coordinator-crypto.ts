@@ -37,7 +37,7 @@ export async function importPinnedOrganisationKey(backup: string, pinnedKey: str
 }
 
 /** base64url to bytes with the platform's atob (browsers and Node alike). */
-function fromB64url(text: string): Uint8Array {
+export function fromB64url(text: string): Uint8Array {
   const base64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 }

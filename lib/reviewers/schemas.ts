@@ -63,3 +63,26 @@ export const ZStaffMember = z.object({
 });
 export type TStaffMember = z.infer<typeof ZStaffMember>;
 export const ZStaffList = z.object({ members: z.array(ZStaffMember), latestSerial: z.number().int() });
+
+/** New password material for recovery and password change (lib/reviewers/password.ts): nothing here reveals the password. */
+export const ZNewPassword = z.object({
+  salt: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  opsLimit: z.number().int().min(2).max(20),
+  memLimit: z.number().int().min(64 * 1024 * 1024).max(1024 * 1024 * 1024),
+  authKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  passwordWrapped: ZWrappedReviewerKeys,
+  proof: z.string().regex(/^[A-Za-z0-9_-]{86}$/),
+});
+export type TNewPassword = z.infer<typeof ZNewPassword>;
+
+export const ZStartRecoveryRequest = z.object({ login: z.string().min(1).max(64), totp: z.string().regex(/^\d{6}$/) }).strict();
+export const ZStartRecoveryResponse = z.object({
+  reviewerId: z.string(),
+  challenge: z.string(),
+  recoveryWrapped: z.string(),
+  kdf: z.object({ opsLimit: z.number(), memLimit: z.number() }),
+});
+export type TStartRecoveryResponse = z.infer<typeof ZStartRecoveryResponse>;
+export const ZCompleteRecoveryRequest = ZNewPassword.extend({ login: z.string().min(1).max(64), challenge: z.string().max(200) }).strict();
+export const ZChangePasswordRequest = ZNewPassword.extend({ oldAuthKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict();
+

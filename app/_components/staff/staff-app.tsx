@@ -5,7 +5,9 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Locale } from '@/lib/i18n/config';
 import { getTranslator } from '@/lib/i18n/messages';
 import { derivePasswordKeys, fetchLoginParameters, openWorkspace, wipeKeys, type TWorkspace } from '@/lib/review/workspace-client';
+import { ChangePassword, RecoverAccount } from './account';
 import { Inbox } from './inbox';
+import { StaffMembers } from './members';
 import { AuditView } from './stats-audit';
 import { StatisticsPage } from '../stats/statistics-page';
 
@@ -22,7 +24,8 @@ export function StaffApp({ locale, pinnedKey, hasSession }: Props) {
   const t = getTranslator(locale);
   const [workspace, setWorkspace] = useState<TWorkspace | null>(null);
   const [sessionExists, setSessionExists] = useState(hasSession);
-  const [view, setView] = useState<'inbox' | 'stats' | 'audit'>('inbox');
+  const [view, setView] = useState<'inbox' | 'stats' | 'audit' | 'staff' | 'account'>('inbox');
+  const [notice, setNotice] = useState('');
 
   const onSignOut = useCallback(async () => {
     wipeKeys(workspace);
@@ -44,11 +47,26 @@ export function StaffApp({ locale, pinnedKey, hasSession }: Props) {
     setSessionExists(false);
   }, [workspace]);
 
+  // A password change ended every session: forget the keys and the cookie, and sign in with the new password.
+  const onPasswordChanged = useCallback(async () => {
+    wipeKeys(workspace);
+    setWorkspace(null);
+    setSessionExists(false);
+    setView('inbox');
+    setNotice(t('staff.account.changed'));
+    await signOut({ redirect: false });
+  }, [workspace, t]);
+
   if (!workspace) {
-    return sessionExists ? (
-      <Unlock locale={locale} pinnedKey={pinnedKey} onOpen={setWorkspace} onSignOut={onSignOut} />
-    ) : (
-      <SignIn locale={locale} pinnedKey={pinnedKey} onOpen={(w) => { setWorkspace(w); setSessionExists(true); }} />
+    return (
+      <>
+        {notice ? <p role="status" className="notice" data-testid="staff-notice">{notice}</p> : null}
+        {sessionExists ? (
+          <Unlock locale={locale} pinnedKey={pinnedKey} onOpen={setWorkspace} onSignOut={onSignOut} />
+        ) : (
+          <SignIn locale={locale} pinnedKey={pinnedKey} onOpen={(w) => { setNotice(''); setWorkspace(w); setSessionExists(true); }} />
+        )}
+      </>
     );
   }
   const { profile } = workspace;
@@ -61,13 +79,21 @@ export function StaffApp({ locale, pinnedKey, hasSession }: Props) {
         {canRead ? <button type="button" className="tab" aria-pressed={current === 'inbox'} onClick={() => setView('inbox')}>{t('staff.nav.inbox')}</button> : null}
         <button type="button" className="tab" aria-pressed={current === 'stats'} onClick={() => setView('stats')}>{t('staff.nav.statistics')}</button>
         {profile.role === 'coordinator' ? (
-          <button type="button" className="tab" aria-pressed={current === 'audit'} onClick={() => setView('audit')}>{t('staff.nav.audit')}</button>
+          <>
+            <button type="button" className="tab" aria-pressed={current === 'audit'} onClick={() => setView('audit')}>{t('staff.nav.audit')}</button>
+            <button type="button" className="tab" aria-pressed={current === 'staff'} onClick={() => setView('staff')}>{t('staff.nav.staff')}</button>
+          </>
         ) : null}
+        <button type="button" className="tab" aria-pressed={current === 'account'} onClick={() => setView('account')}>{t('staff.nav.account')}</button>
         <button type="button" className="tab sign-out" onClick={() => void onSignOut()}>{t('staff.nav.signOut')}</button>
       </nav>
       {current === 'inbox' ? <Inbox locale={locale} workspace={workspace} onExpired={onExpired} /> : null}
       {current === 'stats' ? <StatisticsPage locale={locale} workspace={workspace} onExpired={onExpired} /> : null}
       {current === 'audit' ? <AuditView locale={locale} onExpired={onExpired} /> : null}
+      {current === 'staff' && profile.role === 'coordinator' ? (
+        <StaffMembers locale={locale} workspace={workspace} pinnedKey={pinnedKey} onWorkspace={setWorkspace} onExpired={onExpired} />
+      ) : null}
+      {current === 'account' ? <ChangePassword locale={locale} workspace={workspace} onChanged={() => void onPasswordChanged()} /> : null}
     </div>
   );
 }
@@ -77,6 +103,7 @@ function SignIn({ locale, pinnedKey, onOpen }: { locale: Locale; pinnedKey: stri
   const [status, setStatus] = useState<string>('');
   const [error, setError] = useState<string>('');
   const [busy, setBusy] = useState(false);
+  const [isRecovering, setRecovering] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -108,6 +135,7 @@ function SignIn({ locale, pinnedKey, onOpen }: { locale: Locale; pinnedKey: stri
     }
   }
 
+  if (isRecovering) return <RecoverAccount locale={locale} onClose={() => setRecovering(false)} />;
   return (
     <section className="card" aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">{t('staff.signIn.title')}</h2>
@@ -129,6 +157,7 @@ function SignIn({ locale, pinnedKey, onOpen }: { locale: Locale; pinnedKey: stri
         <p role="status" className="help">{status}</p>
         {error ? <p role="alert" className="error">{error}</p> : null}
       </form>
+      <button className="button secondary" type="button" onClick={() => setRecovering(true)}>{t('staff.account.lostPassword')}</button>
     </section>
   );
 }

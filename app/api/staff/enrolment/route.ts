@@ -1,37 +1,25 @@
 // POST /api/staff/enrolment {token}: the invitee starts enrolling (reviewer id, TOTP secret to set up).
 // PUT /api/staff/enrolment {token, …keys, totp}: completes it; the account waits for a coordinator's approval.
 // Authorised by the invitation token alone (single use, expiring); the password never arrives, only the auth key.
-import { findOrganisationId } from '@/lib/auth/require-staff';
+import { checkSameOrigin, requireOrganisationId } from '@/lib/auth/require-staff';
 import { getDb } from '@/lib/db';
 import { getEnv } from '@/lib/env';
-import { AppError } from '@/lib/http/errors';
 import { apiRoute } from '@/lib/http/api-route';
 import { json } from '@/lib/http/handle-api';
 import { readJson } from '@/lib/http/read-json';
 import { completeEnrolment, startEnrolment } from '@/lib/reviewers/enrolment';
 import { ZCompleteEnrolmentRequest, ZStartEnrolmentRequest } from '@/lib/reviewers/schemas';
 
-async function organisationId(): Promise<string> {
-  const id = await findOrganisationId();
-  if (!id) throw new AppError('not_found', 'This deployment has no organisation yet.');
-  return id;
-}
-
-function checkOrigin(request: Request): void {
-  const origin = request.headers.get('origin');
-  if (origin !== null && origin !== new URL(getEnv().QORGAU_ORIGIN).origin) throw new AppError('forbidden', 'This request came from another site.');
-}
-
 const postHandler = async (request: Request) => {
-  checkOrigin(request);
+  checkSameOrigin(request);
   const body = await readJson(request, ZStartEnrolmentRequest, 1024);
-  return json(await startEnrolment(await getDb(), { serverSecret: getEnv().QORGAU_SERVER_SECRET, token: body.token, organisationId: await organisationId() }));
+  return json(await startEnrolment(await getDb(), { serverSecret: getEnv().QORGAU_SERVER_SECRET, token: body.token, organisationId: await requireOrganisationId() }));
 };
 
 const putHandler = async (request: Request) => {
-  checkOrigin(request);
+  checkSameOrigin(request);
   const body = await readJson(request, ZCompleteEnrolmentRequest, 64 * 1024);
-  return json(await completeEnrolment(await getDb(), { serverSecret: getEnv().QORGAU_SERVER_SECRET, organisationId: await organisationId(), request: body }), { status: 201 });
+  return json(await completeEnrolment(await getDb(), { serverSecret: getEnv().QORGAU_SERVER_SECRET, organisationId: await requireOrganisationId(), request: body }), { status: 201 });
 };
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({ POST: postHandler, PUT: putHandler });
