@@ -1,6 +1,8 @@
 /**
  * Starts the built app for the end-to-end tests: a fresh SQLite database under var/e2e (migrated
  * and seeded with the demo organisation), fresh secrets, and `next start` on 127.0.0.1:3100.
+ * QORGAU_E2E_EMPTY=1 leaves the database empty (no organisation, no pinned key) for the set-up
+ * ceremony test; server.json then has `demo: null`.
  * Everything the server prints goes to var/e2e/server.log as well, so tests can check the logs.
  * Run by Playwright's webServer; stops when Playwright stops it.
  */
@@ -46,6 +48,10 @@ async function main(): Promise<void> {
       : {}),
   };
   await migrate(env.DATABASE_URL!);
+  if (process.env.QORGAU_E2E_EMPTY === '1') {
+    fs.writeFileSync(serverJson, JSON.stringify({ env, demo: null }, null, 2));
+    return startNext(env, 'w');
+  }
   // Interactive Argon2id cost: the same code path as production at a cost the 2-core CI can afford.
   const demo = await seedDemo({
     databaseUrl: env.DATABASE_URL!,

@@ -125,7 +125,13 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
   const own = await db.teamKeyEnvelope.findFirstOrThrow({ where: { reviewerId: coordinator.id, epoch: directory.teamEpoch } });
   const teamKey = await openTeamKey({ envelope: JSON.parse(own.envelope), directory, reviewerId: coordinator.id, keys: coordinatorKeys });
   const [envelope] = await sealTeamKeyForReviewers({ teamKey, directory, granterId: coordinator.id, granterKeys: coordinatorKeys, reviewerIds: [member.id] });
-  await db.teamKeyEnvelope.create({ data: { id: id(), organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id, envelope: JSON.stringify(envelope) } });
+  // A revocation running in another test may have rotated the team key meanwhile and sealed the new
+  // epoch to everyone in the directory, this member included: keep that envelope if it exists.
+  await db.teamKeyEnvelope.upsert({
+    where: { organisationId_epoch_reviewerId: { organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id } },
+    update: {},
+    create: { id: id(), organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id, envelope: JSON.stringify(envelope) },
+  });
   return { ...member, recoveryKey: formatRecoveryKey(enrolled.recoveryKey) };
 }
 

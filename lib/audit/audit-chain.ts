@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'audit.view',
   'stats.export',
   'retention.run',
+  'organisation.setup',
 ] as const;
 export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
 
