@@ -64,9 +64,16 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
   const [reloadCount, setReloadCount] = useState(0);
   const openedRef = useRef(opened);
   openedRef.current = opened;
+  // User Timing for the benchmark (bench/inbox): when loading began, whether "ready" was measured,
+  // and when the last filter change started. Entries carry names and times only, no data.
+  const loadStartRef = useRef(0);
+  const readyMeasuredRef = useRef(false);
+  const filterStartRef = useRef<number | null>(null);
 
   useEffect(() => {
     let isCancelled = false;
+    loadStartRef.current = performance.now();
+    readyMeasuredRef.current = false;
     setRows(null);
     fetchAllReports((count) => !isCancelled && setFetched(count))
       .then(async (all) => {
@@ -98,6 +105,20 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
 
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
   const visible = filtered.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+
+  // Ready: every report listed, triage opened (so every filter works) and the first page decrypted.
+  const isReady = rows !== null && triages.size + rows.filter((r) => !r.triage).length >= rows.length && visible.every((row) => opened.has(row.id));
+  useEffect(() => {
+    if (isReady && !readyMeasuredRef.current) {
+      readyMeasuredRef.current = true;
+      performance.measure('qorgau:inbox:ready', { start: loadStartRef.current, end: performance.now() });
+    }
+  }, [isReady]);
+  useEffect(() => {
+    if (filterStartRef.current === null) return;
+    performance.measure('qorgau:inbox:filter', { start: filterStartRef.current, end: performance.now() });
+    filterStartRef.current = null;
+  }, [filtered]);
 
   // Decrypt the visible rows first, then everything else in the background, yielding between batches.
   useEffect(() => {
@@ -141,6 +162,7 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
   }
 
   const setFilter = (name: keyof typeof filters) => (value: string) => {
+    filterStartRef.current = performance.now();
     setFilters((f) => ({ ...f, [name]: value }));
     setPage(0);
   };
