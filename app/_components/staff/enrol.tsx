@@ -4,10 +4,11 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Enrolment } from '@/lib/crypto';
 import type { Locale } from '@/lib/i18n/config';
 import { getTranslator } from '@/lib/i18n/messages';
-import { completeEnrolment, groupSecret, otpauthUri, prepareEnrolment, startEnrolment, tokenFromFragment } from '@/lib/review/enrol-client';
+import { completeEnrolment, prepareEnrolment, startEnrolment, tokenFromFragment } from '@/lib/review/enrol-client';
 import { ApiError } from '@/lib/review/workspace-client';
 import type { TStartEnrolmentResponse } from '@/lib/reviewers/schemas';
-import { NewPasswordFields, readNewPassword } from './account';
+import { readNewPassword } from './account';
+import { AccountFields, RecoveryFields, TotpFields } from './enrolment-steps';
 
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 30));
 
@@ -110,53 +111,19 @@ export function Enrol({ locale }: { locale: Locale }) {
       {step.kind === 'account' ? (
         <form className="stack" onSubmit={(e) => void onAccount(e)}>
           <p className="lead">{t('staff.enrol.invited', { organisation: step.start.organisation, role: t(`staff.roles.${step.start.role}`) })}</p>
-          <p className="help">{t('staff.signIn.help')}</p>
-          <label>
-            {t('staff.enrol.login')}
-            <input name="login" autoComplete="username" required minLength={2} maxLength={64} pattern="[\p{L}\p{N}._\-]+" />
-          </label>
-          <label>
-            {t('staff.enrol.displayName')}
-            <input name="displayName" autoComplete="nickname" required maxLength={80} />
-          </label>
-          <NewPasswordFields locale={locale} />
+          <AccountFields locale={locale} />
           <button className="button" type="submit" disabled={busy}>{t('staff.enrol.continue')}</button>
         </form>
       ) : null}
       {step.kind === 'totp' ? (
         <form className="stack" onSubmit={(e) => void onTotp(e)}>
-          <h3>{t('staff.enrol.totpTitle')}</h3>
-          <p className="help">{t('staff.enrol.totpHelp')}</p>
-          <p>
-            <code className="fingerprint" data-testid="totp-secret">{groupSecret(step.start.totpSecret)}</code>
-          </p>
-          <p>
-            <a href={otpauthUri({ secret: step.start.totpSecret, account: step.login, issuer: step.start.organisation })}>{t('staff.enrol.totpLink')}</a>
-          </p>
-          <label>
-            {t('staff.signIn.totp')}
-            <input name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" required />
-          </label>
+          <TotpFields locale={locale} secret={step.start.totpSecret} account={step.login} issuer={step.start.organisation} />
           <button className="button" type="submit" disabled={busy}>{t('staff.enrol.confirmCode')}</button>
         </form>
       ) : null}
       {step.kind === 'recovery' ? (
         <form className="stack" onSubmit={onRecoveryConfirmed}>
-          <h3>{t('staff.enrol.fingerprintsTitle')}</h3>
-          <p className="help">{t('staff.enrol.fingerprintsHelp')}</p>
-          <dl className="facts">
-            <dt>{t('staff.enrol.xwing')}</dt>
-            <dd><code className="fingerprint" data-testid="my-fp-xwing">{step.xwingFingerprint}</code></dd>
-            <dt>{t('staff.enrol.signing')}</dt>
-            <dd><code className="fingerprint" data-testid="my-fp-signing">{step.signingFingerprint}</code></dd>
-          </dl>
-          <h3>{t('staff.enrol.recoveryTitle')}</h3>
-          <p className="warn">{t('staff.enrol.recoveryHelp')}</p>
-          <p><code className="fingerprint" data-testid="recovery-key">{step.recoveryKey}</code></p>
-          <label className="choice">
-            <input type="checkbox" name="saved" required />
-            {t('staff.enrol.recoverySaved')}
-          </label>
+          <RecoveryFields locale={locale} xwingFingerprint={step.xwingFingerprint} signingFingerprint={step.signingFingerprint} recoveryKey={step.recoveryKey} />
           <button className="button" type="submit">{t('staff.enrol.done')}</button>
         </form>
       ) : null}

@@ -6,10 +6,11 @@ import type { Locale } from '@/lib/i18n/config';
 import { getTranslator } from '@/lib/i18n/messages';
 import type { TStartSetupResponse } from '@/lib/organisations/schemas';
 import { buildSetupRequest, createOrganisationKeyShown, isBackupConfirmed, type TOrganisationKeyShown } from '@/lib/organisations/setup-crypto';
-import { groupSecret, otpauthUri, prepareEnrolment, tokenFromFragment } from '@/lib/review/enrol-client';
+import { prepareEnrolment, tokenFromFragment } from '@/lib/review/enrol-client';
 import { completeSetup, startSetup } from '@/lib/review/setup-client';
 import { ApiError } from '@/lib/review/workspace-client';
-import { NewPasswordFields, readNewPassword } from './account';
+import { readNewPassword } from './account';
+import { AccountFields, RecoveryFields, TotpFields } from './enrolment-steps';
 
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 30));
 
@@ -178,50 +179,19 @@ export function SetUpOrganisation({ locale }: { locale: Locale }) {
       {step.kind === 'account' ? (
         <form className="stack" onSubmit={(e) => void onAccount(e)}>
           <h3>{t('staff.setup.accountTitle')}</h3>
-          <p className="help">{t('staff.signIn.help')}</p>
-          <label>
-            {t('staff.enrol.login')}
-            <input name="login" autoComplete="username" required minLength={2} maxLength={64} pattern="[\p{L}\p{N}._\-]+" />
-          </label>
-          <label>
-            {t('staff.enrol.displayName')}
-            <input name="displayName" autoComplete="nickname" required maxLength={80} />
-          </label>
-          <NewPasswordFields locale={locale} />
+          <AccountFields locale={locale} />
           <button className="button" type="submit" disabled={busy}>{t('staff.enrol.continue')}</button>
         </form>
       ) : null}
       {step.kind === 'totp' ? (
         <form className="stack" onSubmit={(e) => void onTotp(e)}>
-          <h3>{t('staff.enrol.totpTitle')}</h3>
-          <p className="help">{t('staff.enrol.totpHelp')}</p>
-          <p><code className="fingerprint" data-testid="totp-secret">{groupSecret(step.start.totpSecret)}</code></p>
-          <p>
-            <a href={otpauthUri({ secret: step.start.totpSecret, account: step.login, issuer: step.organisationName })}>{t('staff.enrol.totpLink')}</a>
-          </p>
-          <label>
-            {t('staff.signIn.totp')}
-            <input name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" required />
-          </label>
+          <TotpFields locale={locale} secret={step.start.totpSecret} account={step.login} issuer={step.organisationName} />
           <button className="button" type="submit" disabled={busy}>{t('staff.enrol.confirmCode')}</button>
         </form>
       ) : null}
       {step.kind === 'recovery' ? (
         <form className="stack" onSubmit={(e) => { e.preventDefault(); setStep({ kind: 'done', shown: step.shown }); }}>
-          <h3>{t('staff.enrol.fingerprintsTitle')}</h3>
-          <dl className="facts">
-            <dt>{t('staff.enrol.xwing')}</dt>
-            <dd><code className="fingerprint" data-testid="my-fp-xwing">{step.xwingFingerprint}</code></dd>
-            <dt>{t('staff.enrol.signing')}</dt>
-            <dd><code className="fingerprint" data-testid="my-fp-signing">{step.signingFingerprint}</code></dd>
-          </dl>
-          <h3>{t('staff.enrol.recoveryTitle')}</h3>
-          <p className="warn">{t('staff.enrol.recoveryHelp')}</p>
-          <p><code className="fingerprint" data-testid="recovery-key">{step.recoveryKey}</code></p>
-          <label className="choice">
-            <input type="checkbox" name="saved" required />
-            {t('staff.enrol.recoverySaved')}
-          </label>
+          <RecoveryFields locale={locale} xwingFingerprint={step.xwingFingerprint} signingFingerprint={step.signingFingerprint} recoveryKey={step.recoveryKey} />
           <button className="button" type="submit">{t('staff.enrol.done')}</button>
         </form>
       ) : null}
