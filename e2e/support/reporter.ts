@@ -87,6 +87,9 @@ export async function submitThroughForm(
   // libsodium loads after the form is on screen; on a loaded CI machine that can take a while.
   await page.getByTestId('send').click({ timeout: 90_000 });
   const receipt = page.getByTestId('receipt');
-  await receipt.waitFor({ timeout: 60_000 });
+  const sendError = page.getByTestId('send-error');
+  // Whichever comes first: the receipt, or the form's own error (which is then the test's failure).
+  await receipt.or(sendError).first().waitFor({ timeout: 60_000 });
+  if (await sendError.isVisible()) throw new Error(`the form refused to send: ${await sendError.innerText()}`);
   return (await receipt.innerText()).replace(/\D/g, '');
 }

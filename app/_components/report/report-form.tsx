@@ -367,7 +367,7 @@ export function ReportForm({ locale, strings, pinnedKey, limits, currentMonth }:
 
       <div className="actions">
         {index > 0 ? (
-          <button type="button" className="button secondary" onClick={() => go(-1)}>
+          <button type="button" className="button secondary" onClick={() => go(-1)} data-testid="back">
             {s.back}
           </button>
         ) : null}

@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+import { openDb } from '@/lib/db/open-db';
+import { e2ePort } from '../../playwright.config';
+import { submitThroughForm } from '../support/reporter';
+import { ServerProcess } from '../support/server-process';
+
+/**
+ * The global intake limit (never per sender) as a reporter meets it: on a server of its own that
+ * accepts one report a minute, the second report is refused with the translated "try again in 1
+ * min." message, nothing of it is stored, and the answers stay in the form for a later try.
+ */
+test('past the intake limit the form says when to try again, stores nothing and keeps the answers', async ({ page }) => {
+  test.setTimeout(180_000);
+  const server = new ServerProcess(e2ePort + 31, `var/e2e-intake-limit-${e2ePort}`, { QORGAU_E2E_INTAKE_PER_MINUTE: '1' });
+  try {
+    await server.start();
+    await page.goto(`${server.baseUrl}/en`);
+    expect(await submitThroughForm(page, { narrative: 'First report of the minute' })).toMatch(/^\d+$/);
+
+    const db = await openDb(server.info().env.DATABASE_URL!);
+    const before = await db.report.count();
+    await page.goto(`${server.baseUrl}/ru`);
+    const refused = await submitThroughForm(page, { narrative: 'Второе сообщение за минуту' }).catch((error: Error) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toContain('Попробуйте снова через 1 мин.');
+    await expect(page.getByTestId('send')).toBeEnabled();
+
+    // Back to the first step: the narrative is still there, only in memory.
+    for (let step = 0; step < 5; step += 1) await page.getByTestId('back').click();
+    await expect(page.locator('#narrative')).toHaveValue('Второе сообщение за минуту');
+
+    try {
+      expect(await db.report.count()).toBe(before);
+    } finally {
+      await db.$disconnect();
+    }
+  } finally {
+    await server.stop();
+  }
+});
