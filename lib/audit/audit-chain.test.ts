@@ -37,6 +37,19 @@ describe.each(testProviders())('the audit chain on %s', (provider) => {
     expect(await verifyAuditChain(t.db, { serverSecret, organisationId })).toEqual({ ok: true, count: 5, head: rows[4]!.hash });
   });
 
+  it('keeps every entry of staff actions that happen at the same moment, in one unbroken chain', async () => {
+    const organisationId = await organisationWithEvents(0);
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        t.db.$transaction((tx) => appendAuditEvent(tx, { serverSecret, organisationId, actorId: `actor-${i}`, action: 'auth.login' })),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const rows = await t.db.auditEvent.findMany({ where: { organisationId }, orderBy: { seq: 'asc' } });
+    expect(rows.map((r) => r.actorId).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `actor-${i}`).sort());
+    expect(await verifyAuditChain(t.db, { serverSecret, organisationId })).toMatchObject({ ok: true, count: 12 });
+  });
+
   it('detects an entry modified in the database', async () => {
     const organisationId = await organisationWithEvents(5);
     await t.db.auditEvent.updateMany({ where: { organisationId, seq: 3 }, data: { subject: 'report-other' } });

@@ -73,9 +73,13 @@ export function auditHash(serverSecret: string, entry: TEntryFields): string {
 }
 
 /**
- * Appends one entry after the organisation's newest. Call it with the transaction client of the action it records.
- * Two concurrent appends cannot both win: (organisationId, seq) is unique, so one transaction fails and rolls back
- * together with its action (the caller retries or reports the error).
+ * Appends one entry after the organisation's newest. Call it with the transaction client of the action it records,
+ * as the transaction's last write. Concurrent appends for one organisation take turns: each first locks the
+ * organisation's row (a no-op update), so the next one reads the head only after the previous one committed or
+ * rolled back. On SQLite the update takes the database's single write lock, as the transaction's insert would;
+ * on PostgreSQL, whose transactions run side by side, it is what keeps two staff actions at the same moment from
+ * both reading the same head and one of them failing on the unique (organisationId, seq). Non-key column: the
+ * lock does not block inserts of rows that refer to the organisation.
  */
 export async function appendAuditEvent(
   tx: Tx,
@@ -89,6 +93,7 @@ export async function appendAuditEvent(
     now?: Date;
   },
 ): Promise<void> {
+  await tx.$executeRaw`UPDATE "Organisation" SET "name" = "name" WHERE "id" = ${options.organisationId}`;
   const last = await tx.auditEvent.findFirst({
     where: { organisationId: options.organisationId },
     orderBy: { seq: 'desc' },
