@@ -3,14 +3,17 @@
  * and seeded with the demo organisation), fresh secrets, and `next start` on 127.0.0.1:3100.
  * QORGAU_E2E_EMPTY=1 leaves the database empty (no organisation, no pinned key) for the set-up
  * ceremony test; server.json then has `demo: null`.
+ * QORGAU_E2E_DATABASE=postgresql puts the database on the PostgreSQL server named by
+ * QORGAU_TEST_POSTGRES_URL instead (the PostgreSQL lane of `npm test`), migrated and seeded the same way.
  * Everything the server prints goes to var/e2e/server.log as well, so tests can check the logs.
  * Run by Playwright's webServer; stops when Playwright stops it.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from '../lib/db/migrate';
+import { createPostgresDatabase } from '../lib/db/test-database';
 import { seedDemo } from '../lib/demo/seed-demo';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const env: Record<string, string> = {
-    DATABASE_URL: process.env.QORGAU_E2E_DATABASE_URL ?? `file:${path.join(dir, 'qorgau.db')}`,
+    DATABASE_URL: process.env.QORGAU_E2E_DATABASE_URL ?? (await freshDatabaseUrl()),
     QORGAU_SERVER_SECRET: randomBytes(32).toString('base64url'),
     NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
     QORGAU_ORIGIN: `http://127.0.0.1:${port}`,
@@ -65,6 +68,18 @@ async function main(): Promise<void> {
   // What the tests need to know about this server (never real credentials: a throw-away demo).
   fs.writeFileSync(serverJson, JSON.stringify({ env, demo }, null, 2));
   startNext(env, 'w');
+}
+
+/**
+ * A SQLite file in the folder, or an empty PostgreSQL database named after the folder: unique to
+ * this checkout and server, and the same on every start, so a fresh start replaces what an earlier
+ * run left (as it replaces the SQLite file) instead of piling up databases on the server.
+ */
+async function freshDatabaseUrl(): Promise<string> {
+  const kind = process.env.QORGAU_E2E_DATABASE ?? 'sqlite';
+  if (kind === 'sqlite') return `file:${path.join(dir, 'qorgau.db')}`;
+  if (kind !== 'postgresql') throw new Error(`QORGAU_E2E_DATABASE must be sqlite or postgresql, not ${kind}`);
+  return createPostgresDatabase(`qorgau_e2e_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`, { replace: true });
 }
 
 function startNext(env: Record<string, string>, logMode: 'w' | 'a'): void {

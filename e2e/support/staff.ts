@@ -8,7 +8,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { PrismaClient } from '@/generated/sqlite/client';
+import { PrismaClient as PostgresClient } from '@/generated/postgres/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import {
   createAttachmentKey,
   createReceipt,
@@ -36,6 +38,7 @@ import { createTotpSecret, totpCode, TOTP_STEP_SECONDS } from '@/lib/auth/totp';
 import { sealAtRest } from '@/lib/server-keys';
 import { UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
 import { localDiskStorage } from '@/lib/attachments/storage';
+import { providerOf } from '@/lib/db/open-db';
 import { e2eDir, serverInfo } from './server';
 
 const KDF = { opsLimit: 2, memLimit: 64 * 1024 * 1024 };
@@ -43,8 +46,13 @@ const KDF = { opsLimit: 2, memLimit: 64 * 1024 * 1024 };
 export type TStaffMember = { id: string; login: string; password: string; totpSecret: string; role: 'coordinator' | 'reviewer' | 'analyst'; displayName: string; recoveryKey?: string };
 
 let client: PrismaClient | undefined;
+/** The e2e server's database, SQLite or PostgreSQL as its URL says (one client per test worker, opened at once). */
 export function e2eDb(): PrismaClient {
-  client ??= new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: serverInfo().env.DATABASE_URL!, timeout: 10_000 }) });
+  const url = serverInfo().env.DATABASE_URL!;
+  client ??=
+    providerOf(url) === 'postgresql'
+      ? (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient)
+      : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
   return client;
 }
 

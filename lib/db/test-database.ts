@@ -33,18 +33,7 @@ export async function createTestDatabase(provider: 'sqlite' | 'postgresql'): Pro
       },
     };
   }
-  const admin = postgresTestUrl();
-  if (!admin) throw new Error('QORGAU_TEST_POSTGRES_URL is not set');
-  const { default: pg } = await import('pg');
-  const control = new pg.Client({ connectionString: admin });
-  await control.connect();
-  // template0: nobody connects to it, so test files creating databases in parallel never collide
-  // on "source database is being accessed by other users" (which template1 can raise).
-  await control.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
-  await control.end();
-  const target = new URL(admin);
-  target.pathname = `/${name}`;
-  const url = target.toString();
+  const url = await createPostgresDatabase(name);
   await migrate(url);
   const db = await openDb(url);
   return {
@@ -53,12 +42,52 @@ export async function createTestDatabase(provider: 'sqlite' | 'postgresql'): Pro
     db,
     drop: async () => {
       await db.$disconnect();
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
+      await dropPostgresDatabase(url);
     },
   };
+}
+
+/**
+ * Creates an empty database called `name` on the server named by QORGAU_TEST_POSTGRES_URL and
+ * returns its URL. With `replace`, a database of that name left by an earlier run is dropped first
+ * (the end-to-end servers name theirs after their folder, so that a fresh start replaces it as the
+ * SQLite lane replaces its file). Throws if QORGAU_TEST_POSTGRES_URL is not set.
+ */
+export async function createPostgresDatabase(name: string, options: { replace?: boolean } = {}): Promise<string> {
+  const admin = await asAdmin([
+    ...(options.replace ? [`DROP DATABASE IF EXISTS ${quoteName(name)} WITH (FORCE)`] : []),
+    // template0: nobody connects to it, so test files creating databases in parallel never collide
+    // on "source database is being accessed by other users" (which template1 can raise).
+    `CREATE DATABASE ${quoteName(name)} TEMPLATE template0 ENCODING 'UTF8'`,
+  ]);
+  const target = new URL(admin);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
+/** Drops the database a `createPostgresDatabase` URL names, ending any session still open on it. */
+export async function dropPostgresDatabase(url: string): Promise<void> {
+  await asAdmin([`DROP DATABASE IF EXISTS ${quoteName(decodeURIComponent(new URL(url).pathname.slice(1)))} WITH (FORCE)`]);
+}
+
+function quoteName(name: string): string {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a test database name: ${name}`);
+  return `"${name}"`;
+}
+
+/** Runs statements as the role QORGAU_TEST_POSTGRES_URL names; returns that URL. */
+async function asAdmin(statements: string[]): Promise<string> {
+  const admin = postgresTestUrl();
+  if (!admin) throw new Error('QORGAU_TEST_POSTGRES_URL is not set');
+  const { default: pg } = await import('pg');
+  const control = new pg.Client({ connectionString: admin });
+  await control.connect();
+  try {
+    for (const statement of statements) await control.query(statement);
+  } finally {
+    await control.end();
+  }
+  return admin;
 }
 
 /** The lanes to run data-layer tests on: SQLite always, PostgreSQL when a server is configured. */
