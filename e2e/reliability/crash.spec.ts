@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { attachmentEncryptedSize, createAttachmentKey, decryptAttachmentStream, encryptAttachmentBlob } from '@/lib/crypto';
 import { UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
 import { localDiskStorage } from '@/lib/attachments/storage';
-import { openDb } from '@/lib/db/open-db';
+import { openDb, providerOf } from '@/lib/db/open-db';
+import { dropPostgresDatabase } from '@/lib/db/test-database';
 import { newId } from '@/lib/ids';
 import { e2ePort } from '../../playwright.config';
 import { fetchDirectory, prepareSubmission, prepareSubmissions, runLoad, verifyIntake } from '../../bench/intake/load';
@@ -92,6 +94,9 @@ test('a server killed mid-load loses no acknowledged submission, and an upload i
     }
   } finally {
     await server.stop();
+    // Its data goes with it: the folder, and on the PostgreSQL lane its database.
+    const url = fs.existsSync(path.join(server.dir, 'server.json')) ? server.info().env.DATABASE_URL : undefined;
+    if (url && providerOf(url) === 'postgresql') await dropPostgresDatabase(url);
     fs.rmSync(server.dir, { recursive: true, force: true });
   }
 });

@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { deriveReporterKeys } from '@/lib/crypto';
+import { storedDatabase } from '../support/database-dump';
 import { e2eDir, serverLog } from '../support/server';
-import { filesUnder, submitThroughForm } from '../support/reporter';
+import { e2eDb, filesUnder, reportForReceipt, submitThroughForm } from '../support/reporter';
 
 /**
  * DESIGN.md invariant 1: a report whose narrative, answers and attachment carry unique canaries
  * (Latin, Cyrillic, Kazakh letters) is submitted through the real form in Chromium. Afterwards the
- * database files, the uploads folder, the server's log and the build output are searched for the
- * canaries in plain, base64 and hex form, and for the receipt and its access token: zero hits.
+ * database (SQLite's files, or a pg_dump of the PostgreSQL database), the uploads folder, the
+ * server's log and the build output are searched for the canaries in plain, base64 and hex form,
+ * and for the receipt and its access token: zero hits.
  */
 
 const stamp = Date.now().toString(36);
@@ -75,22 +77,29 @@ test('no canary, receipt or access token reaches the server in any form', async 
     `IMG_${stamp}`,
   ];
 
+  // The database is searched whole, and it is the one that holds the report just sent.
+  const database = await storedDatabase();
+  const db = await e2eDb();
+  const { id: reportId } = await reportForReceipt(db, receipt).finally(() => db.$disconnect());
+  expect(database.some(({ bytes }) => bytes.includes(reportId)), 'the searched database holds the new report').toBe(true);
   const places = [
     ...filesUnder(e2eDir).filter((file) => !file.endsWith('server.json') && !file.includes(`${path.sep}demo${path.sep}`)),
     ...filesUnder(path.resolve('.next')),
-  ];
+  ].filter((file) => !database.some(({ name }) => path.resolve(name) === file));
   expect(places.some((file) => file.includes(`${path.sep}uploads${path.sep}`))).toBe(true);
-  expect(places.some((file) => /qorgau\.db(-wal)?$/.test(file))).toBe(true);
   const hits: string[] = [];
-  for (const file of places) {
-    const stat = fs.statSync(file);
-    if (stat.size > 64 * 1024 * 1024) continue;
-    const content = fs.readFileSync(file).toString('latin1');
-    const text = fs.readFileSync(file).toString('utf8');
+  const search = (name: string, bytes: Buffer) => {
+    const content = bytes.toString('latin1');
+    const text = bytes.toString('utf8');
     for (const needle of needles) {
       const latin = Buffer.from(needle, 'utf8').toString('latin1');
-      if (content.includes(latin) || text.includes(needle)) hits.push(`${path.relative(process.cwd(), file)}: ${needle.slice(0, 24)}`);
+      if (content.includes(latin) || text.includes(needle)) hits.push(`${name}: ${needle.slice(0, 24)}`);
     }
+  };
+  for (const { name, bytes } of database) search(name, bytes);
+  for (const file of places) {
+    if (fs.statSync(file).size > 64 * 1024 * 1024) continue;
+    search(path.relative(process.cwd(), file), fs.readFileSync(file));
   }
   const log = serverLog();
   for (const needle of needles) if (log.includes(needle)) hits.push(`server log: ${needle.slice(0, 24)}`);
