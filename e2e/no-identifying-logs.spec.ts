@@ -53,8 +53,6 @@ test('requests with identifying headers leave no trace in logs or database', asy
   const database = await storedDatabase();
   expect(database.length).toBeGreaterThan(0);
   const needles = ['canary-ua-5f1c', 'referrer-canary-9d2e', canaryIp].flatMap((needle) => [needle, Buffer.from(needle).toString('hex')]);
-  for (const { name, bytes } of database) {
-    const text = bytes.toString('latin1');
-    for (const needle of needles) expect(text, `${name} contains ${needle}`).not.toContain(needle);
-  }
+  const hits = database.flatMap(({ name, bytes }) => needles.filter((needle) => bytes.includes(needle)).map((needle) => `${name}: ${needle}`));
+  expect(hits).toEqual([]);
 });
