@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite. Type check and lint, unit and integration tests (Vitest; the data
 # layer on SQLite and, when a server can be had, PostgreSQL), then a production build and the
-# end-to-end tests in Debian's Chromium (Playwright).
+# end-to-end tests in Debian's Chromium (Playwright), once on SQLite and, when a server can be
+# had, once more on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -39,5 +40,13 @@ echo "› unit and integration tests"
 npx vitest run
 echo "› production build"
 npx next build > var/test-build.log 2>&1 || { cat var/test-build.log; exit 1; }
-echo "› end-to-end tests in Chromium"
+echo "› end-to-end tests in Chromium, on SQLite"
 npx playwright test
+# The same suite again with the app's database on PostgreSQL (a database of its own on the server,
+# migrated and seeded as the SQLite one is; see scripts/e2e-server.ts).
+if [ -n "${QORGAU_TEST_POSTGRES_URL:-}" ]; then
+  echo "› end-to-end tests in Chromium, on PostgreSQL"
+  QORGAU_E2E_DATABASE=postgresql npx playwright test
+else
+  echo "› end-to-end tests on PostgreSQL skipped: no server"
+fi
