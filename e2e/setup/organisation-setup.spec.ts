@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { totpCode, TOTP_STEP_SECONDS } from '@/lib/auth/totp';
+import { e2ePort } from '../../playwright.config';
 import { ServerProcess } from '../support/server-process';
 
 const run = promisify(execFile);
@@ -34,7 +35,7 @@ async function setupToken(server: ServerProcess): Promise<{ code: number; stdout
  */
 test('an empty deployment is set up in the browser, and the first coordinator signs in after the key is pinned', async ({ browser }) => {
   test.setTimeout(240_000);
-  const server = new ServerProcess(3212, 'var/e2e-setup', { QORGAU_E2E_EMPTY: '1' });
+  const server = new ServerProcess(e2ePort + 32, `var/e2e-setup-${e2ePort}`, { QORGAU_E2E_EMPTY: '1' });
   try {
     await server.start();
     const made = await setupToken(server);
