@@ -25,11 +25,9 @@ export async function addReporterMessage(options: { db: Db; request: TReporterMe
   const expiresDay = today(new Date(now.getTime() + settings.uploadExpiryDays * 86_400_000));
   try {
     await db.$transaction(async (tx) => {
-      const last = await tx.message.findFirst({ where: { reportId: report.id }, orderBy: { seq: 'desc' }, select: { seq: true } });
-      await tx.message.create({
-        data: { id: newId(), reportId: report.id, seq: (last?.seq ?? 0) + 1, direction: 'to-reviewers', sealed: JSON.stringify(message), createdDay: day },
-      });
-      for (const data of attachmentRows(report.id, request.attachments, day, expiresDay)) await tx.attachment.create({ data });
+      // The report row is updated first: on PostgreSQL that locks it, so messages to one report
+      // arriving at the same moment take turns and each reads the number the previous one took
+      // (otherwise both take the same number and one is refused). SQLite has one writer anyway.
       await tx.report.update({
         where: { id: report.id },
         data: {
@@ -38,6 +36,11 @@ export async function addReporterMessage(options: { db: Db; request: TReporterMe
           ...(request.attachments.length > 0 ? { isComplete: false } : {}),
         },
       });
+      const last = await tx.message.findFirst({ where: { reportId: report.id }, orderBy: { seq: 'desc' }, select: { seq: true } });
+      await tx.message.create({
+        data: { id: newId(), reportId: report.id, seq: (last?.seq ?? 0) + 1, direction: 'to-reviewers', sealed: JSON.stringify(message), createdDay: day },
+      });
+      for (const data of attachmentRows(report.id, request.attachments, day, expiresDay)) await tx.attachment.create({ data });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('conflict', 'This message or one of its files was already received.');

@@ -217,6 +217,21 @@ describe.each(testProviders())('anonymous intake on %s', (provider) => {
     expect((await refused(addReporterMessage({ db: f.t.db, request: { accessToken: sub.reporter.accessToken, message: reply, attachments: [] }, settings: f.settings }))).status).toBe(400);
   });
 
+  it('keeps every one of several messages sent to one report at the same moment, numbered without gaps', async () => {
+    const sub = await buildSubmission(f, report);
+    await submitReport({ db: f.t.db, request: sub.request, settings: f.settings });
+    const opened = await openReportAsReporter({ envelope: (await openFollowUp({ db: f.t.db, serverSecret: f.settings.serverSecret, accessToken: sub.reporter.accessToken })).report, reporter: sub.reporter });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => sealMessageFromReporter({ reportId: sub.reportId, dataKey: opened.dataKey, reporter: sub.reporter, text: `message ${i}` })),
+    );
+    const results = await Promise.allSettled(
+      answers.map((message) => addReporterMessage({ db: f.t.db, request: { accessToken: sub.reporter.accessToken, message, attachments: [] }, settings: f.settings })),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const stored = await f.t.db.message.findMany({ where: { reportId: sub.reportId }, orderBy: { seq: 'asc' } });
+    expect(stored.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('answers a wrong or malformed receipt token with one uniform 404', async () => {
     const other = await buildSubmission(f, report);
     const a = await refused(openFollowUp({ db: f.t.db, serverSecret: f.settings.serverSecret, accessToken: other.reporter.accessToken }));

@@ -184,10 +184,12 @@ export async function addReply(db: Db, staff: TStaff, options: { reportId: strin
   const day = today(options.now);
   return db.$transaction(async (tx) => {
     await findOpenableReport(tx, staff, options.reportId);
+    // Update (and so, on PostgreSQL, lock) the report before numbering, as addReporterMessage does:
+    // replies and reporter messages at the same moment take turns instead of taking one number.
+    await tx.report.update({ where: { id: options.reportId }, data: { updatedDay: day } });
     const last = await tx.message.findFirst({ where: { reportId: options.reportId }, orderBy: { seq: 'desc' }, select: { seq: true } });
     const seq = (last?.seq ?? 0) + 1;
     await tx.message.create({ data: { id: newId(), reportId: options.reportId, seq, direction: 'to-reporter', sealed: options.sealed, createdDay: day } });
-    await tx.report.update({ where: { id: options.reportId }, data: { updatedDay: day } });
     await appendAuditEvent(tx, { serverSecret: options.serverSecret, organisationId: staff.organisationId, actorId: staff.reviewerId, action: 'report.reply', subject: options.reportId, now: options.now });
     return { seq };
   });
