@@ -40,4 +40,42 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...valid, QORGAU_QUICK_EXIT_URL: 'http://example.org/' })).toThrow(/QORGAU_QUICK_EXIT_URL/);
     expect(() => parseEnv({ ...valid, QORGAU_ONION_LOCATION: 'http://example.org/' })).toThrow(/QORGAU_ONION_LOCATION/);
   });
+
+  it('keeps attachments on the local disk unless object storage is chosen', () => {
+    const env = parseEnv(valid);
+    expect(env.QORGAU_ATTACHMENT_STORAGE).toBe('disk');
+    expect(env.QORGAU_S3_FORCE_PATH_STYLE).toBe(false);
+    expect(() => parseEnv({ ...valid, QORGAU_ATTACHMENT_STORAGE: 'ftp' })).toThrow(/QORGAU_ATTACHMENT_STORAGE: must be disk \(the default\) or s3/);
+  });
+
+  it('accepts a complete object-storage configuration with the standard credential variables', () => {
+    const env = parseEnv({
+      ...valid,
+      QORGAU_ATTACHMENT_STORAGE: 's3',
+      QORGAU_S3_BUCKET: 'qorgau-attachments',
+      QORGAU_S3_REGION: 'us-east-1',
+      QORGAU_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      QORGAU_S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: 'minio-user',
+      AWS_SECRET_ACCESS_KEY: 'minio-secret-key',
+    });
+    expect(env).toMatchObject({ QORGAU_ATTACHMENT_STORAGE: 's3', QORGAU_S3_BUCKET: 'qorgau-attachments', QORGAU_S3_FORCE_PATH_STYLE: true });
+  });
+
+  it('refuses to start with object storage chosen but incomplete, naming every missing variable', () => {
+    try {
+      parseEnv({ ...valid, QORGAU_ATTACHMENT_STORAGE: 's3', QORGAU_S3_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'id' });
+      expect.unreachable('an incomplete object-storage configuration was accepted');
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvError);
+      const lines = (error as Error).message.split('\n').slice(1);
+      expect(lines).toEqual([
+        '  QORGAU_S3_BUCKET: is required when QORGAU_ATTACHMENT_STORAGE=s3',
+        '  AWS_SECRET_ACCESS_KEY: is required when QORGAU_ATTACHMENT_STORAGE=s3',
+      ]);
+    }
+    expect(() => parseEnv({ ...valid, QORGAU_S3_BUCKET: 'Not_A_Bucket' })).toThrow(/QORGAU_S3_BUCKET: must be an S3 bucket name/);
+    expect(() => parseEnv({ ...valid, QORGAU_S3_ENDPOINT: 'ftp://x' })).toThrow(/QORGAU_S3_ENDPOINT/);
+    expect(() => parseEnv({ ...valid, QORGAU_S3_FORCE_PATH_STYLE: 'yes' })).toThrow(/QORGAU_S3_FORCE_PATH_STYLE: must be true or false/);
+  });
 });

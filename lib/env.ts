@@ -33,7 +33,24 @@ const Schema = z.object({
     .url({ error: 'must be an absolute https URL of a neutral site' })
     .refine((url) => url.startsWith('https://'), 'must be an https URL')
     .default('https://www.google.com/'),
+  // Where encrypted attachment pieces go: the local disk (QORGAU_UPLOAD_DIR) or S3-compatible
+  // object storage (the QORGAU_S3_* variables and the standard AWS credential variables).
+  QORGAU_ATTACHMENT_STORAGE: z.enum(['disk', 's3'], { error: 'must be disk (the default) or s3' }).default('disk'),
   QORGAU_UPLOAD_DIR: z.string().min(1).default('var/uploads'),
+  QORGAU_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, dots and dashes)')
+    .optional(),
+  QORGAU_S3_REGION: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be a region name such as eu-central-1 (MinIO: us-east-1)').optional(),
+  // Empty for AWS S3; the server's URL for MinIO and other S3-compatible stores.
+  QORGAU_S3_ENDPOINT: z
+    .url({ error: 'must be an absolute http(s) URL such as https://minio.example.org:9000' })
+    .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL')
+    .optional(),
+  QORGAU_S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
   QORGAU_MAX_ATTACHMENT_MIB: z.coerce.number().int().min(1).max(2048).default(100),
   QORGAU_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(50).default(10),
   // Unfinished uploads are removed after this many days.
@@ -49,6 +66,15 @@ const Schema = z.object({
     .optional(),
 });
 
+// Object storage needs a bucket, a region and credentials; say which are missing, all at once.
+const CheckedSchema = Schema.superRefine((env, context) => {
+  if (env.QORGAU_ATTACHMENT_STORAGE !== 's3') return;
+  const required = ['QORGAU_S3_BUCKET', 'QORGAU_S3_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+  for (const name of required) {
+    if (!env[name]) context.addIssue({ code: 'custom', path: [name], message: 'is required when QORGAU_ATTACHMENT_STORAGE=s3' });
+  }
+});
+
 export type TEnv = z.infer<typeof Schema>;
 
 /** Thrown when configuration is missing or wrong; its message names each variable and the problem. */
@@ -62,7 +88,7 @@ export class EnvError extends Error {
  */
 export function parseEnv(source: Record<string, string | undefined>): TEnv {
   const cleaned = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === '' ? undefined : v]));
-  const result = Schema.safeParse(cleaned);
+  const result = CheckedSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
     throw new EnvError(`Qorgau cannot start: the configuration is invalid.\n${lines.join('\n')}`);

@@ -1,12 +1,12 @@
 /**
  * npm run retention: applies each organisation's retention period now (the app also does it every
- * hour), with the database and attachment folder of this deployment (.env decides which). Deletes
+ * hour), with the database and attachment storage of this deployment (.env decides which). Deletes
  * closed and spam reports past the period with their files, keeps anonymised triage records only
  * where the organisation chose to, and records a `retention.run` audit entry per organisation.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { localDiskStorage } from '../lib/attachments/storage';
+import { createAttachmentStorage } from '../lib/attachments/create-storage';
 import { openDb } from '../lib/db/open-db';
 import { parseEnv } from '../lib/env';
 import { applyRetention } from '../lib/retention/apply-retention';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const databaseUrl = env.DATABASE_URL.startsWith('file:') ? `file:${path.resolve(root, env.DATABASE_URL.slice(5))}` : env.DATABASE_URL;
   const db = await openDb(databaseUrl);
   try {
-    const results = await applyRetention({ db, storage: localDiskStorage(path.resolve(root, env.QORGAU_UPLOAD_DIR)), serverSecret: env.QORGAU_SERVER_SECRET });
+    const results = await applyRetention({ db, storage: createAttachmentStorage(env, root), serverSecret: env.QORGAU_SERVER_SECRET });
     if (results.length === 0) console.log('no organisation has a retention period set (Organisation.retentionDays = 0): nothing deleted');
     for (const r of results) {
       console.log(`organisation ${r.organisationId}: ${r.deletedReports} reports changed before ${r.cutoffDay} deleted (${r.deletedFiles} files), ${r.keptStatistics} triage records kept for statistics`);

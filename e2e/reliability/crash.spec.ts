@@ -84,7 +84,7 @@ test('a server killed mid-load loses no acknowledged submission, and an upload i
       const stored = report.attachments[0]!;
       expect(stored).toMatchObject({ isComplete: true, receivedChunks: pieces });
       const plain = await decryptAttachmentStream({
-        source: localDiskStorage(info.env.QORGAU_UPLOAD_DIR!).readObject(stored.storageKey, stored.chunkCount),
+        source: localDiskStorage(info.env.QORGAU_UPLOAD_DIR!).readObject({ storageKey: stored.storageKey, count: stored.chunkCount }),
         key,
         binding: { reportId: withFile.reportId, index: 0 },
       });

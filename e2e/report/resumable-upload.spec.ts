@@ -47,7 +47,7 @@ test('an upload survives dropped connections and the file decrypts byte for byte
     const manifest = ZReportPayload.parse(opened.report).attachments[0]!;
     expect(manifest).toMatchObject({ name: 'file-1.bin', size: file.length, metadataRemoved: false });
     const plain = await decryptAttachmentStream({
-      source: localDiskStorage(uploadsDir()).readObject(attachment.storageKey, attachment.chunkCount),
+      source: localDiskStorage(uploadsDir()).readObject({ storageKey: attachment.storageKey, count: attachment.chunkCount }),
       key: await decodeAttachmentKey(manifest.key),
       binding: { reportId: row.id, index: manifest.index },
     });

@@ -177,7 +177,7 @@ export async function seedReport(options: { report: Record<string, unknown>; rep
     const storageKey = id();
     const chunkCount = uploadChunkCount(ciphertext.length);
     const stored = file.state === 'incomplete' ? chunkCount - 1 : chunkCount;
-    for (let n = 0; n < stored; n += 1) await storage.putChunk(storageKey, n, ciphertext.subarray(n * UPLOAD_CHUNK_BYTES, (n + 1) * UPLOAD_CHUNK_BYTES));
+    for (let n = 0; n < stored; n += 1) await storage.putChunk({ storageKey, n, count: chunkCount, bytes: ciphertext.subarray(n * UPLOAD_CHUNK_BYTES, (n + 1) * UPLOAD_CHUNK_BYTES) });
     rows.push({ id: id(), index, storageKey, encryptedSize: ciphertext.length, chunkSize: UPLOAD_CHUNK_BYTES, chunkCount, receivedChunks: stored, isComplete: stored === chunkCount, createdDay: day(), expiresDay: day() });
   }
   const report = options.files ? { ...options.report, attachments: manifest } : options.report;

@@ -5,27 +5,38 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 
 /**
- * Where encrypted attachment pieces are kept. The embedded default is the local disk: one folder per
- * attachment (named by a random storage key, never by anything the reporter chose), one file per
- * piece, written to a temporary name, flushed and renamed, so a piece is either whole or absent.
- * Only ciphertext is ever written here.
+ * Where encrypted attachment pieces are kept. Two implementations: the local disk (the embedded
+ * default, below) and S3-compatible object storage (`s3-storage.ts`), chosen by configuration in
+ * `create-storage.ts`. Storage keys are random ids (never anything the reporter chose) and only
+ * ciphertext is ever written.
+ *
+ * The contract both keep (lib/attachments/storage-contract.test.ts runs it against both):
+ * - `putChunk` makes piece `n` (of `count`) durable before it resolves, and may be called again
+ *   for the same piece (a piece whose answer was lost, or that was stored just before a crash):
+ *   the second write replaces the first. Pieces arrive in order; `store-chunk.ts` refuses the rest.
+ * - `readObject` streams the first `received` pieces (all `count` by default) in constant memory.
+ * - `deleteObject` removes everything stored under the key, finished or not, and may be repeated.
  */
 export type TAttachmentStorage = {
-  putChunk(storageKey: string, n: number, bytes: Uint8Array): Promise<void>;
-  /** The pieces 0..count-1 concatenated, as a stream (constant memory). */
-  readObject(storageKey: string, count: number): ReadableStream<Uint8Array>;
+  putChunk(options: { storageKey: string; n: number; count: number; bytes: Uint8Array }): Promise<void>;
+  readObject(options: { storageKey: string; count: number; received?: number }): ReadableStream<Uint8Array>;
   deleteObject(storageKey: string): Promise<void>;
 };
 
-const keyPattern = /^[A-Za-z0-9_-]{22}$/;
+/** The shape of `newId()` (lib/ids.ts): 128 random bits in base64url. */
+export const storageKeyPattern = /^[A-Za-z0-9_-]{22}$/;
 
+/**
+ * The local disk: one folder per attachment, one file per piece, written to a temporary name,
+ * flushed and renamed, so a piece is either whole or absent.
+ */
 export function localDiskStorage(root: string): TAttachmentStorage {
   const dirOf = (storageKey: string) => {
-    if (!keyPattern.test(storageKey)) throw new Error('invalid storage key');
+    if (!storageKeyPattern.test(storageKey)) throw new Error('invalid storage key');
     return path.join(root, storageKey.slice(0, 2), storageKey);
   };
   return {
-    async putChunk(storageKey, n, bytes) {
+    async putChunk({ storageKey, n, bytes }) {
       const dir = dirOf(storageKey);
       await fs.mkdir(dir, { recursive: true, mode: 0o700 });
       const final = path.join(dir, String(n).padStart(6, '0'));
@@ -39,7 +50,7 @@ export function localDiskStorage(root: string): TAttachmentStorage {
       }
       await fs.rename(temporary, final);
     },
-    readObject(storageKey, count) {
+    readObject({ storageKey, count, received = count }) {
       const dir = dirOf(storageKey);
       let n = 0;
       let current: AsyncIterator<Buffer> | null = null;
@@ -47,7 +58,7 @@ export function localDiskStorage(root: string): TAttachmentStorage {
         async pull(controller) {
           for (;;) {
             if (!current) {
-              if (n >= count) return controller.close();
+              if (n >= received) return controller.close();
               const file = path.join(dir, String(n).padStart(6, '0'));
               current = (Readable.toWeb(createReadStream(file, { highWaterMark: 256 * 1024 })) as unknown as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
               n += 1;

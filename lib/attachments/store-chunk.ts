@@ -52,7 +52,7 @@ export async function storeChunk(options: {
   const bytes = await readBody(options.request, expected);
   if (bytes.byteLength !== expected) throw new AppError('bad_request', `Piece ${options.n} is incomplete (${bytes.byteLength} of ${expected} bytes).`);
 
-  await options.storage.putChunk(attachment.storageKey, options.n, bytes);
+  await options.storage.putChunk({ storageKey: attachment.storageKey, n: options.n, count: attachment.chunkCount, bytes });
   const isLast = options.n === attachment.chunkCount - 1;
   const day = today(options.now);
   return db.$transaction(async (tx) => {

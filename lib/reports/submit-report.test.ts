@@ -168,7 +168,7 @@ describe.each(testProviders())('anonymous intake on %s', (provider) => {
       expect((await f.t.db.report.findUniqueOrThrow({ where: { id: sub.reportId } })).isComplete).toBe(true);
 
       const row = await f.t.db.attachment.findUniqueOrThrow({ where: { id } });
-      const plain = await decryptAttachmentStream({ source: storage.readObject(row.storageKey, row.chunkCount), key, binding: { reportId: sub.reportId, index: 0 } });
+      const plain = await decryptAttachmentStream({ source: storage.readObject({ storageKey: row.storageKey, count: row.chunkCount }), key, binding: { reportId: sub.reportId, index: 0 } });
       expect(new Uint8Array(await new Response(plain).arrayBuffer())).toEqual(file);
     });
 

@@ -30,7 +30,7 @@ describe.each(testProviders())('retention on %s', (provider) => {
     const sub = await buildSubmission(f, { v: 1, narrative: 'retention' }, [{ id: attachmentId, index: 0, encryptedSize: attachmentEncryptedSize(10) }]);
     await submitReport({ db: f.t.db, request: sub.request, settings: f.settings });
     const { storageKey } = await f.t.db.attachment.findUniqueOrThrow({ where: { id: attachmentId } });
-    await localDiskStorage(f.uploadDir).putChunk(storageKey, 0, new Uint8Array([1, 2, 3]));
+    await localDiskStorage(f.uploadDir).putChunk({ storageKey, n: 0, count: 1, bytes: new Uint8Array([1, 2, 3]) });
     await f.t.db.message.create({ data: { id: newId(), reportId: sub.reportId, seq: 1, direction: 'to-reporter', sealed: '{}', createdDay: updatedDay } });
     await f.t.db.triageRecord.create({ data: { id: newId(), recordId: sub.reportId, reportId: sub.reportId, organisationId, epoch: 1, sealed: '{"sealed":1}', updatedDay } });
     await f.t.db.report.update({ where: { id: sub.reportId }, data: { status, updatedDay } });

@@ -39,5 +39,5 @@ export async function openAttachmentCiphertext(
     });
     return found;
   });
-  return { stream: options.storage.readObject(attachment.storageKey, attachment.chunkCount), encryptedSize: attachment.encryptedSize };
+  return { stream: options.storage.readObject({ storageKey: attachment.storageKey, count: attachment.chunkCount }), encryptedSize: attachment.encryptedSize };
 }
