@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createAttachmentStorage } from '../lib/attachments/create-storage';
 import { createBackup, restoreBackup } from '../lib/backup/backup';
 import { parseEnv } from '../lib/env';
 
@@ -19,18 +20,19 @@ async function main(): Promise<void> {
   const envFile = path.join(root, '.env');
   if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
   const env = parseEnv(process.env);
-  const uploadDir = path.resolve(root, env.QORGAU_UPLOAD_DIR);
+  // The local disk or the object-storage bucket, as configured: a backup restores into either.
+  const storage = createAttachmentStorage(env, root);
   const databaseUrl = env.DATABASE_URL.startsWith('file:') ? `file:${path.resolve(root, env.DATABASE_URL.slice(5))}` : env.DATABASE_URL;
   if (process.argv.includes('--restore')) {
     const from = argument('--from');
     if (!from) throw new Error('usage: npm run restore -- --from <backup folder> [--force]');
-    const manifest = await restoreBackup({ fromDir: path.resolve(from), databaseUrl, uploadDir, force: process.argv.includes('--force') });
+    const manifest = await restoreBackup({ fromDir: path.resolve(from), databaseUrl, storage, force: process.argv.includes('--force') });
     console.log(`restored the ${manifest.provider} backup of ${manifest.createdDay} (${manifest.attachments.length} attachments)`);
     console.log('Use the same QORGAU_SERVER_SECRET as before, or receipts and TOTP enrolments will not work.');
     return;
   }
   const out = path.resolve(argument('--out') ?? path.join(root, 'var', 'backups', new Date().toISOString().replace(/[:.]/g, '-')));
-  const manifest = await createBackup({ databaseUrl, uploadDir, outDir: out });
+  const manifest = await createBackup({ databaseUrl, storage, outDir: out });
   console.log(`backup written to ${out}: ${Object.keys(manifest.files).length} files, ${manifest.attachments.length} attachments, all still encrypted`);
   console.log('It does not contain .env: keep QORGAU_SERVER_SECRET backed up separately.');
 }
