@@ -20,6 +20,11 @@ const root = path.resolve(import.meta.dirname, '..');
 // The benchmarks start their own server beside a test run, in their own folder.
 const dir = path.resolve(root, process.env.QORGAU_E2E_DIR ?? path.join('var', 'e2e'));
 const port = process.env.QORGAU_E2E_PORT ?? '3100';
+const S3_VARIABLES = ['QORGAU_ATTACHMENT_STORAGE', 'QORGAU_S3_BUCKET', 'QORGAU_S3_REGION', 'QORGAU_S3_ENDPOINT', 'QORGAU_S3_FORCE_PATH_STYLE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+
+function pick(source: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (source[name] ? [[name, source[name]]] : [])));
+}
 
 async function main(): Promise<void> {
   const serverJson = path.join(dir, 'server.json');
@@ -51,6 +56,9 @@ async function main(): Promise<void> {
     // small one (QORGAU_E2E_INTAKE_PER_MINUTE).
     QORGAU_INTAKE_PER_MINUTE: process.env.QORGAU_E2E_INTAKE_PER_MINUTE ?? '100000',
     QORGAU_INTAKE_PER_HOUR: process.env.QORGAU_E2E_INTAKE_PER_MINUTE ?? '100000',
+    // Attachments on S3-compatible object storage: the object-storage test starts its own S3
+    // server and passes its settings in; everything else keeps the local disk.
+    ...(process.env.QORGAU_ATTACHMENT_STORAGE === 's3' ? pick(process.env, S3_VARIABLES) : {}),
   };
   await migrate(env.DATABASE_URL!);
   if (process.env.QORGAU_E2E_EMPTY === '1') {

@@ -36,9 +36,9 @@ export async function demoReviewer(db: Db, info: TServerInfo = serverInfo()): Pr
 }
 
 /** The stored report a receipt belongs to (the server's keyed hash of its access token), with its envelopes and files. */
-export async function reportForReceipt(db: Db, receipt: string) {
+export async function reportForReceipt(db: Db, receipt: string, info: TServerInfo = serverInfo()) {
   const reporter = await deriveReporterKeys(receipt);
-  const serverSecret = await decodeServerSecret(serverInfo().env.QORGAU_SERVER_SECRET!);
+  const serverSecret = await decodeServerSecret(info.env.QORGAU_SERVER_SECRET!);
   const hash = await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' });
   return db.report.findUniqueOrThrow({ where: { accessTokenHash: hash }, include: { envelopes: true, attachments: true } });
 }
