@@ -61,7 +61,7 @@ async function main() {
   const results: Record<string, Record<string, number>> = {};
   try {
     for (const [name, storage] of lanes) {
-      const rounds = [];
+      const rounds: Awaited<ReturnType<typeof round>>[] = [];
       for (let i = 0; i < ROUNDS; i += 1) rounds.push(await round(storage, data));
       const pick = (k: keyof (typeof rounds)[number]) => median(rounds.map((r) => r[k]));
       results[name] = {
