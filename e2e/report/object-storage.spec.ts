@@ -5,7 +5,8 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect, test } from '@playwright/test';
 import { createS3Client, s3ObjectStorage, type TS3StorageConfig } from '@/lib/attachments/s3-storage';
 import { decodeAttachmentKey, decryptAttachmentStream } from '@/lib/crypto';
-import { openDb } from '@/lib/db/open-db';
+import { openDb, providerOf } from '@/lib/db/open-db';
+import { dropPostgresDatabase } from '@/lib/db/test-database';
 import { openStoredReport } from '@/lib/reports/open-stored-report';
 import { ZReportPayload } from '@/lib/reports/report-payload';
 import { startS3TestServer } from '../../test/s3-server';
@@ -72,5 +73,9 @@ test('with attachments on object storage, a file sent through the form lands in 
     client.destroy();
     await server.stop();
     await s3.close();
+    // Its data goes with it: the folder, and on the PostgreSQL lane its database.
+    const url = fs.existsSync(path.join(server.dir, 'server.json')) ? server.info().env.DATABASE_URL : undefined;
+    if (url && providerOf(url) === 'postgresql') await dropPostgresDatabase(url);
+    fs.rmSync(server.dir, { recursive: true, force: true });
   }
 });
