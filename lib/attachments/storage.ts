@@ -43,12 +43,20 @@ export function localDiskStorage(root: string): TAttachmentStorage {
       const temporary = `${final}.${randomBytes(6).toString('hex')}.part`;
       const handle = await fs.open(temporary, 'wx', 0o600);
       try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        try {
+          await handle.writeFile(bytes);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await fs.rename(temporary, final);
+      } catch (error) {
+        // A failed write (a full disk, say) leaves no partial file behind. A crash between open
+        // and rename can still leave one: ciphertext only, inside the attachment's own folder,
+        // removed with it by the upload clean-up or retention.
+        await fs.rm(temporary, { force: true });
+        throw error;
       }
-      await fs.rename(temporary, final);
     },
     readObject({ storageKey, count, received = count }) {
       const dir = dirOf(storageKey);
