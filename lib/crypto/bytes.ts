@@ -128,13 +128,20 @@ const B64_VALUES = (() => {
   return table;
 })();
 
-/** Table-driven decoding for public data (ciphertexts, public keys): much faster than the constant-time one. */
-function decodePublicB64(text: string): Uint8Array {
+/**
+ * Table-driven decoding for public data (ciphertexts, public keys): much faster than the constant-time one. Writes
+ * into `out` from `offset` and returns the number of bytes written.
+ * @throws CryptoError('invalid_input') on a bad character, a bad length, non-canonical trailing bits or too little room
+ */
+export function decodePublicB64Into(text: string, out: Uint8Array, offset: number): number {
   const length = text.length;
-  const out = new Uint8Array(Math.floor((length * 3) / 4));
+  if (length % 4 === 1) throw new CryptoError('invalid_input', 'not base64url');
+  const byteLength = Math.floor((length * 3) / 4);
+  if (offset < 0 || offset + byteLength > out.length) throw new CryptoError('invalid_input', 'no room for the decoded bytes');
+  if (nativeSetFromBase64) return decodeNative(text, out, offset, byteLength);
   const table = B64_VALUES;
   const full = length - (length % 4);
-  let o = 0;
+  let o = offset;
   let bad = 0;
   for (let i = 0; i < full; i += 4) {
     // Codes >= 128 index past the table and read undefined, which `| 0` turns into 0: caught by `bad` below.
@@ -172,6 +179,39 @@ function decodePublicB64(text: string): Uint8Array {
     // Reject non-canonical encodings (set trailing bits) so one byte string has exactly one text form.
     if ((rest === 2 ? n & 0xffff : n & 0xff) !== 0) throw new CryptoError('invalid_input', 'non-canonical base64url');
   }
+  return byteLength;
+}
+
+type SetFromBase64 = (this: Uint8Array, text: string, options: { alphabet: 'base64url'; lastChunkHandling: 'loose' }) => { read: number; written: number };
+
+/** The browser's own decoder (Uint8Array.prototype.setFromBase64, Chromium 140+, Firefox 133+), when present. */
+const nativeSetFromBase64 = (Uint8Array.prototype as unknown as { setFromBase64?: SetFromBase64 }).setFromBase64;
+
+/**
+ * The same acceptance as the table decoder, with the native one. Its 'loose' mode also skips ASCII whitespace and
+ * accepts '=' padding: either leaves fewer bytes written than the length implies (the text length is never 1 mod 4
+ * here, so a shorter run of data characters decodes to strictly fewer bytes), and that is refused. It ignores
+ * non-zero trailing bits: checked on the last character.
+ */
+function decodeNative(text: string, out: Uint8Array, offset: number, byteLength: number): number {
+  let result: { read: number; written: number };
+  try {
+    result = nativeSetFromBase64!.call(out.subarray(offset, offset + byteLength), text, { alphabet: 'base64url', lastChunkHandling: 'loose' });
+  } catch (cause) {
+    throw new CryptoError('invalid_input', 'not base64url', { cause });
+  }
+  if (result.read !== text.length || result.written !== byteLength) throw new CryptoError('invalid_input', 'not base64url');
+  const rest = text.length % 4;
+  if (rest !== 0) {
+    const last = B64_VALUES[text.charCodeAt(text.length - 1) & 127]!;
+    if ((rest === 2 ? last & 0x0f : last & 0x03) !== 0) throw new CryptoError('invalid_input', 'non-canonical base64url');
+  }
+  return byteLength;
+}
+
+function decodePublicB64(text: string): Uint8Array {
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  decodePublicB64Into(text, out, 0);
   return out;
 }
 

@@ -102,10 +102,12 @@ export {
   openTeamRecord,
   openTeamRecords,
   sealTeamRecord,
+  teamRecordToBytes,
   ZTeamRecord,
   type OpenedTeamRecord,
   type TeamRecordResult,
   type TTeamRecord,
+  type TTeamRecordBytes,
 } from './team-record';
 export {
   DEFAULT_POW_DIFFICULTY,
