@@ -24,18 +24,19 @@ import {
   type VerifiedDirectory,
 } from '@/lib/crypto';
 import { ZMonth } from '@/lib/taxonomy';
+import { parseTriageData, TriageDataError } from '@/lib/taxonomy/parse-triage';
 import { TRIAGE_RECORD_KIND, ZTriageData, type TTriageData } from '@/lib/taxonomy/triage';
 import {
   ZAuditView,
   ZReportDetail,
   ZReportPage,
   ZStaffProfile,
-  ZTriagePage,
   type TReportRow,
   type TSaveTriageRequest,
   type TStaffProfile,
 } from './api-types';
 import { staffFetch } from './staff-transport';
+import { createTriageStreamDecoder, TriageStreamError, type TTriageStreamRow } from './triage-stream';
 
 /** The lowest Argon2id cost this client accepts from the server (libsodium INTERACTIVE): a server that asks for
  *  less would be asking for an auth key that is cheap to brute-force. */
@@ -181,22 +182,54 @@ export async function openRow(workspace: TWorkspace, row: TReportRow): Promise<T
   };
 }
 
+/**
+ * Opens sealed triage records (TTeamRecord as parsed JSON, or TTeamRecordBytes from the statistics stream) with the
+ * team keys and checks each decrypted record (parseTriageData, the same acceptance as ZTriageData). The result is
+ * aligned with `items`: null where there is no record, or it fails to open (tampered, unknown epoch, another kind),
+ * names another report, or does not hold a valid triage. @throws CryptoError('unavailable')
+ */
+async function openTriageEnvelopes(workspace: TWorkspace, items: readonly { id: string; envelope: unknown }[]): Promise<(TTriageData | null)[]> {
+  const results = await openTeamRecords({ teamKeys: workspace.teamKeys, records: items.map((item) => item.envelope), expectedKind: TRIAGE_RECORD_KIND });
+  return results.map((result, index) => {
+    if (!result.ok || result.recordId !== items[index]!.id) return null;
+    try {
+      return parseTriageData(result.data);
+    } catch (error) {
+      // A record that does not hold a valid triage counts as not triaged, like one that fails to open.
+      if (error instanceof TriageDataError) return null;
+      throw error;
+    }
+  });
+}
+
+function parseSealed(sealed: string): unknown {
+  try {
+    return JSON.parse(sealed) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /** Opens triage records with the team keys; a record for another report (moved by the server) is refused. */
 export async function openTriages(workspace: TWorkspace, rows: { id: string; triage: { sealed: string } | null }[]): Promise<Map<string, TTriageData>> {
   const withTriage = rows.filter((row) => row.triage);
-  const results = await openTeamRecords({
-    teamKeys: workspace.teamKeys,
-    records: withTriage.map((row) => JSON.parse(row.triage!.sealed) as unknown),
-    expectedKind: TRIAGE_RECORD_KIND,
-  });
+  const opened = await openTriageEnvelopes(
+    workspace,
+    withTriage.map((row) => ({ id: row.id, envelope: parseSealed(row.triage!.sealed) })),
+  );
   const out = new Map<string, TTriageData>();
-  results.forEach((result, index) => {
-    const row = withTriage[index]!;
-    if (!result.ok || result.recordId !== row.id) return;
-    const data = ZTriageData.safeParse(result.data);
-    if (data.success) out.set(row.id, data.data);
+  opened.forEach((triage, index) => {
+    if (triage) out.set(withTriage[index]!.id, triage);
   });
   return out;
+}
+
+/** Opens the triage records of rows from the statistics stream; the result is aligned with `rows`. */
+export async function openTriageRows(workspace: TWorkspace, rows: readonly TTriageStreamRow[]): Promise<(TTriageData | null)[]> {
+  return openTriageEnvelopes(
+    workspace,
+    rows.map((row) => ({ id: row.id, envelope: row.triage })),
+  );
 }
 
 export type TThreadMessage = OpenedMessage & { seq: number; createdDay: string; isValid: boolean };
@@ -250,21 +283,32 @@ export async function sendReply(workspace: TWorkspace, options: { reportId: stri
   });
 }
 
-/** Every report's status and sealed triage record, page by page (statistics open them separately, to time it). */
-export async function fetchTriagePages() {
-  const rows: { id: string; status: string; triage: { epoch: number; sealed: string } | null }[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: z.infer<typeof ZTriagePage> = await api(ZTriagePage, `/api/staff/triage${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
-    rows.push(...page.records.map((r) => ({ id: r.reportId, status: r.status, triage: r.triage })));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return rows;
-}
-
-export async function fetchAllTriage(workspace: TWorkspace) {
-  const rows = await fetchTriagePages();
-  return { rows, triages: await openTriages(workspace, rows) };
+/**
+ * Every report's status and sealed triage record (GET /api/staff/triage, a binary stream), handed to `onRows` as they
+ * arrive (awaited before the next bytes are read). Returns the number of rows.
+ * @throws ApiError for an HTTP failure (401 when the session ended), TriageStreamError for a malformed stream or one
+ *   cut before its end (a dropped connection, or a session that ended while it ran)
+ */
+export async function streamTriageRows(onRows: (rows: TTriageStreamRow[]) => Promise<void> | void): Promise<number> {
+  const response = await staffFetch('/api/staff/triage', { cache: 'no-store' });
+  if (!response.ok || !response.body) {
+    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    throw new ApiError(response.status, body?.error?.message ?? `HTTP ${response.status}`);
+  }
+  const decoder = createTriageStreamDecoder();
+  const reader = response.body.getReader();
+  for (;;) {
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      throw new TriageStreamError('the connection broke before the end');
+    }
+    if (next.done) break;
+    const rows = decoder.push(next.value);
+    if (rows.length > 0) await onRows(rows);
+  }
+  return decoder.finish();
 }
 
 /** Raster images and common audio/video a browser can show from a blob: URL. Anything else (HTML, SVG, PDF…) is

@@ -1,20 +1,21 @@
-// GET /api/staff/triage?cursor=…: sealed triage records of all reports, for statistics in the browser (analysts
-// included). No report body, envelope or message is ever part of this answer.
-import { z } from 'zod';
+// GET /api/staff/triage: every report's status and sealed triage record, for statistics in the browser (analysts
+// included), as one binary stream (lib/review/triage-stream.ts). No report body, envelope or message is ever part of
+// this answer. The caller's authorisation is checked again before every page the server reads.
 import { requireStaff } from '@/lib/auth/require-staff';
 import { getDb } from '@/lib/db';
 import { AppError } from '@/lib/http/errors';
 import { apiRoute } from '@/lib/http/api-route';
-import { json } from '@/lib/http/handle-api';
-import { listTriage } from '@/lib/review/staff-data';
-
-const ZQuery = z.object({ cursor: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() });
+import { streamTriage } from '@/lib/review/staff-data';
+import { TRIAGE_STREAM_TYPE } from '@/lib/review/triage-stream';
 
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: async (request) => {
     const staff = await requireStaff(request, 'triage.list');
-    const query = ZQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!query.success) throw new AppError('validation_failed', 'Bad paging parameters.');
-    return json(await listTriage(await getDb(), staff, query.data));
+    if (new URL(request.url).search !== '') throw new AppError('validation_failed', 'This address takes no parameters.');
+    const isStillAllowed = () => requireStaff(request, 'triage.list').then(() => true, () => false);
+    return new Response(streamTriage(await getDb(), staff, { isStillAllowed }), {
+      // Binary (and mostly ciphertext): sent as it is, never compressed or sniffed.
+      headers: { 'Content-Type': TRIAGE_STREAM_TYPE, 'X-Content-Type-Options': 'nosniff' },
+    });
   },
 });

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTeamKey, openTeamRecords, sealTeamRecord, type TeamKey } from '@/lib/crypto';
+import type { TStaff } from '@/lib/auth/staff-auth';
+import { createTestDatabase, testProviders, type TTestDatabase } from '@/lib/db/test-database';
+import { newId } from '@/lib/ids';
+import { listTriage, streamTriage } from './staff-data';
+import { createTriageStreamDecoder, TriageStreamError, type TTriageStreamRow } from './triage-stream';
+
+const day = '2026-11-01';
+
+/** Reads a whole stream through the decoder, as the browser does. */
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<TTriageStreamRow[]> {
+  const decoder = createTriageStreamDecoder();
+  const rows: TTriageStreamRow[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) break;
+    rows.push(...decoder.push(next.value));
+  }
+  expect(decoder.finish()).toBe(rows.length);
+  return rows;
+}
+
+describe.each(testProviders())('the statistics stream on %s', (provider) => {
+  let t: TTestDatabase;
+  let teamKey: TeamKey;
+  let staff: TStaff;
+  const expected: { id: string; status: string; data: unknown }[] = [];
+  const kept: { id: string; data: unknown }[] = [];
+  let damagedId = '';
+
+  async function organisation(slug: string) {
+    return t.db.organisation.create({ data: { id: newId(), slug, name: slug, signingPublicKey: new Uint8Array(32), createdDay: day } });
+  }
+  async function report(organisationId: string, options: { status: string; isComplete?: boolean }) {
+    const id = randomBytes(16).toString('base64url');
+    await t.db.report.create({
+      data: { id, organisationId, directorySerial: 1, sealed: '{}', accessTokenHash: randomBytes(32).toString('base64url'), status: options.status, isComplete: options.isComplete ?? true, receivedDay: day, updatedDay: day },
+    });
+    return id;
+  }
+  async function triage(organisationId: string, recordId: string, reportId: string | null, data: unknown) {
+    const sealed = await sealTeamRecord({ teamKey, recordId, kind: 'triage', data: data as never });
+    await t.db.triageRecord.create({ data: { id: newId(), recordId, reportId, organisationId, epoch: teamKey.epoch, sealed: JSON.stringify(sealed), updatedDay: day } });
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase(provider);
+    teamKey = await createTeamKey(1);
+    const ours = await organisation('ours');
+    const theirs = await organisation('theirs');
+    staff = { organisationId: ours.id } as TStaff;
+    for (let i = 0; i < 9; i += 1) {
+      const status = ['verified', 'new', 'closed'][i % 3]!;
+      const id = await report(ours.id, { status });
+      const data = i % 3 === 1 ? null : { n: i };
+      if (data) await triage(ours.id, id, id, data);
+      expected.push({ id, status, data });
+    }
+    damagedId = await report(ours.id, { status: 'in_review' });
+    await t.db.triageRecord.create({ data: { id: newId(), recordId: damagedId, reportId: damagedId, organisationId: ours.id, epoch: 1, sealed: '{"not":"a record"}', updatedDay: day } });
+    expected.push({ id: damagedId, status: 'in_review', data: null });
+    await report(ours.id, { status: 'new', isComplete: false });
+    for (let i = 0; i < 4; i += 1) {
+      const recordId = randomBytes(16).toString('base64url');
+      await triage(ours.id, recordId, null, { kept: i });
+      kept.push({ id: recordId, data: { kept: i } });
+    }
+    const foreign = await report(theirs.id, { status: 'verified' });
+    await triage(theirs.id, foreign, foreign, { foreign: true });
+    expected.sort((a, b) => (a.id < b.id ? -1 : 1));
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('streams every complete report of the organisation once, in id order, then the kept records as closed, across many small pages', async () => {
+    const rows = await readAll(streamTriage(t.db, staff, { isStillAllowed: async () => true, pageSize: 3 }));
+    expect(rows).toHaveLength(expected.length + kept.length);
+    expect(rows.slice(0, expected.length).map((r) => [r.id, r.status])).toEqual(expected.map((e) => [e.id, e.status]));
+    const tail = rows.slice(expected.length);
+    expect(tail.map((r) => r.status)).toEqual(kept.map(() => 'closed'));
+    expect(tail.map((r) => r.id).sort()).toEqual(kept.map((k) => k.id).sort());
+    // A stored record that is not a team record goes out as none; the others open with the team key.
+    expect(rows.find((r) => r.id === damagedId)!.triage).toBeNull();
+    const withRecord = rows.filter((r) => r.triage);
+    const opened = await openTeamRecords({ teamKeys: [teamKey], records: withRecord.map((r) => r.triage), expectedKind: 'triage' });
+    const data = new Map(withRecord.map((r, i) => [r.id, opened[i]!.ok ? opened[i]!.data : 'failed']));
+    for (const e of expected) expect(data.get(e.id) ?? null, e.id).toEqual(e.data);
+    for (const k of kept) expect(data.get(k.id)).toEqual(k.data);
+  });
+
+  it('reads each page with one statement in primary-key order (the same rows as the JSON pages)', async () => {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listTriage(t.db, staff, { cursor, limit: 4 });
+      ids.push(...page.records.map((r) => r.reportId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const streamed = await readAll(streamTriage(t.db, staff, { isStillAllowed: async () => true, pageSize: 4 }));
+    expect(ids).toEqual(streamed.map((r) => r.id));
+    expect(ids.slice(0, expected.length)).toEqual(expected.map((e) => e.id));
+  });
+
+  it('stops, cut before its end, when the caller is no longer allowed', async () => {
+    let checks = 0;
+    const stream = streamTriage(t.db, staff, { isStillAllowed: async () => ++checks < 2, pageSize: 3 });
+    await expect(readAll(stream)).rejects.toThrow(/session has ended/);
+    expect(checks).toBe(2);
+    // What the browser sees of such a stream: it ends without its closing frame.
+    const decoder = createTriageStreamDecoder();
+    const reader = streamTriage(t.db, staff, { isStillAllowed: async () => false, pageSize: 3 }).getReader();
+    await expect(
+      (async () => {
+        for (;;) {
+          const next = await reader.read();
+          if (next.done) break;
+          decoder.push(next.value);
+        }
+      })(),
+    ).rejects.toThrow();
+    expect(() => decoder.finish()).toThrow(TriageStreamError);
+  });
+});
