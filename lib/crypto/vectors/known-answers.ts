@@ -23,7 +23,7 @@ import { openReportAsReporter, openReportAsReviewer, sealReportWith } from '../r
 import { DEFAULT_PASSWORD_KDF, derivePasswordKeysWith, reviewerKeysFromSeeds, unwrapReviewerKeys } from '../reviewer-keys';
 import { readySodium, type Sodium } from '../sodium';
 import { openTeamKey, sealTeamKeyWith } from '../team-key';
-import { openTeamRecord, sealTeamRecordWith } from '../team-record';
+import { openTeamRecord, openTeamRecords, sealTeamRecordWith, teamRecordToBytes } from '../team-record';
 import type { AttachmentKey, ReportDataKey, ServerSecret, TeamEpochKey } from '../types';
 
 export type BuiltVectors = Awaited<ReturnType<typeof buildVectors>>;
@@ -348,6 +348,31 @@ export async function checkVectors(stored: Vectors): Promise<VectorResult[]> {
     const key = { epoch: 2, key: s.from_hex(v.teamKey.key) as TeamEpochKey };
     const opened = await openTeamRecord({ teamKeys: [key], record: v.teamRecord.record, expectedKind: 'triage' });
     return sameJson(opened.data, v.teamRecord.data);
+  });
+  // The batch path (keys and plaintext in one reused WebAssembly buffer; in a browser, its native base64 decoder):
+  // the stored record opens from text and from bytes, and a record with one changed character beside it does not.
+  await check('open:team-record-batch', async () => {
+    const key = { epoch: 2, key: s.from_hex(v.teamKey.key) as TeamEpochKey };
+    const record = v.teamRecord.record;
+    const middle = Math.floor(record.ciphertext.length / 2);
+    const changed = { ...record, ciphertext: `${record.ciphertext.slice(0, middle)}${record.ciphertext[middle] === 'A' ? 'B' : 'A'}${record.ciphertext.slice(middle + 1)}` };
+    const results = await openTeamRecords({ teamKeys: [key], records: [record, teamRecordToBytes(record), changed], expectedKind: 'triage' });
+    const [text, bytes, tampered] = results;
+    return text?.ok === true && bytes?.ok === true && sameJson(text.data, v.teamRecord.data) && sameJson(bytes.data, v.teamRecord.data) && tampered?.ok === false && tampered.error.code === 'decrypt_failed';
+  });
+  // Strict base64url wherever it is decoded (the browser's native decoder is lenient unless checked).
+  await check('decode:base64url-strict', async () => {
+    const refused = ['AB==', 'AB', 'AAB', 'AA A', 'AAA\n', 'AA+/', 'AAAAA', 'AAÀA'];
+    const accepted: [string, string][] = [['', ''], ['AA', '00'], ['AAE', '0001'], ['_-8', 'ffef'], ['AAAA', '000000']];
+    const isRefused = (text: string) => {
+      try {
+        fromB64(s, text);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    return refused.every(isRefused) && accepted.every(([text, hexBytes]) => toHex(s, fromB64(s, text)) === hexBytes);
   });
   await check('open:proof-of-work', async () => {
     const serverSecret = fromB64(s, v.proofOfWork.serverSecret, 32) as ServerSecret;
