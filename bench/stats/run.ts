@@ -15,7 +15,7 @@
  *
  * Prints a table and, last, one JSON line. Bounded: stops after BENCH_TIME_LIMIT_MS (default 10 minutes).
  * Its server lives in var/bench-stats (QORGAU_E2E_DIR), apart from the end-to-end tests' var/e2e. BENCH_KEEP=1
- * restarts on the database of the previous run when it holds exactly BENCH_RECORDS triage records (seeding takes
+ * restarts on the SQLite database of the previous run when it holds exactly BENCH_RECORDS triage records (seeding takes
  * about two minutes; repeated runs measure the same data), and seeds a fresh one otherwise.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
