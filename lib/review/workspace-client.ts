@@ -297,16 +297,23 @@ export async function streamTriageRows(onRows: (rows: TTriageStreamRow[]) => Pro
   }
   const decoder = createTriageStreamDecoder();
   const reader = response.body.getReader();
-  for (;;) {
-    let next: ReadableStreamReadResult<Uint8Array>;
-    try {
-      next = await reader.read();
-    } catch {
-      throw new TriageStreamError('the connection broke before the end');
+  let isDone = false;
+  try {
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch {
+        throw new TriageStreamError('the connection broke before the end');
+      }
+      if (next.done) break;
+      const rows = decoder.push(next.value);
+      if (rows.length > 0) await onRows(rows);
     }
-    if (next.done) break;
-    const rows = decoder.push(next.value);
-    if (rows.length > 0) await onRows(rows);
+    isDone = true;
+  } finally {
+    // On any failure, stop the download rather than let it run on unread.
+    if (!isDone) await reader.cancel().catch(() => undefined);
   }
   return decoder.finish();
 }
