@@ -63,8 +63,9 @@ const damaged = fc
     const target = where === 'root' ? copy : copy.odihr;
     const keys = Object.keys(target);
     const name = isExisting && keys.length > 0 ? keys[Math.abs(key.length) % keys.length]! : key;
+    // An own property even for a name like __proto__, as JSON.parse makes it (plain assignment would set the prototype).
     if (value === undefined) delete target[name];
-    else target[name] = value;
+    else Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
     return copy;
   });
 
@@ -79,6 +80,7 @@ function accepts(value: unknown): boolean {
 }
 
 describe('parseTriageData, the hand-written check of an opened triage record', () => {
+  // On values JSON.parse can produce (own keys only): the decrypted record is always parsed JSON.
   it('accepts exactly what ZTriageData accepts, on generated, damaged and arbitrary values', () => {
     fc.assert(
       fc.property(fc.oneof(triage, damaged, fc.jsonValue({ maxDepth: 3 })), (value) => {
@@ -87,7 +89,7 @@ describe('parseTriageData, the hand-written check of an opened triage record', (
         // Accepted records come back as they are, and equal what zod would have made of them.
         if (zod.success) expect(parseTriageData(value)).toEqual(zod.data);
       }),
-      { numRuns: 5000 },
+      { numRuns: Number(process.env.QORGAU_FUZZ_RUNS ?? 5000), seed: process.env.QORGAU_FUZZ_SEED ? Number(process.env.QORGAU_FUZZ_SEED) : undefined },
     );
   });
 

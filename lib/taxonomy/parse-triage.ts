@@ -1,8 +1,10 @@
 /**
- * A hand-written check of an opened triage record, for statistics over 100 000 of them: it accepts exactly what
- * `ZTriageData` (triage.ts) accepts, in a few comparisons per field instead of a general schema walk, and returns the
- * record itself rather than a copy. parse-triage.test.ts generates valid, damaged and foreign records and checks that
- * both always agree. Saving a triage still goes through `ZTriageData`; this is only for reading many.
+ * A hand-written check of an opened triage record, for statistics over 100 000 of them: for any value JSON.parse can
+ * produce it accepts exactly what `ZTriageData` (triage.ts) accepts, in a few comparisons per field instead of a
+ * general schema walk, and returns the record itself rather than a copy. (zod also counts inherited enumerable keys
+ * as unrecognised; parsed JSON has none, and this looks at own keys only.) parse-triage.test.ts generates valid,
+ * damaged and foreign records and checks that both always agree. Saving a triage still goes through `ZTriageData`;
+ * this is only for reading many.
  *
  * No zod here (only terms.ts), so it costs nothing in a page or worker that does not load zod.
  */
