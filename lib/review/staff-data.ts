@@ -238,7 +238,7 @@ export async function listTriage(db: Db, staff: TStaff, options: { cursor?: stri
  * Every report's status and sealed triage record as one binary stream (lib/review/triage-stream.ts), read page by
  * page with `listTriage` as the reader asks for more (so the server holds one page at a time). Before every page after
  * the first, `isStillAllowed` runs the caller's authorisation again: a session that ends (logout, revocation) stops the
- * stream, which the reader then sees cut before its end. A stored record that is not a well-formed team record goes
+ * stream before its closing frame, so the reader refuses it as cut short. A stored record that is not a well-formed team record goes
  * out as a report without one, as it would have failed to open in the browser.
  */
 export function streamTriage(db: Db, staff: TStaff, options: { isStillAllowed: () => Promise<boolean>; pageSize?: number }): ReadableStream<Uint8Array> {
@@ -250,7 +250,8 @@ export function streamTriage(db: Db, staff: TStaff, options: { isStillAllowed: (
       if (isFirst) {
         controller.enqueue(encodeTriageStreamStart());
       } else if (!(await options.isStillAllowed())) {
-        controller.error(new AppError('unauthorized', 'Sign in again: your session has ended.'));
+        // Ended without its closing frame: the reader refuses the stream as cut short, and nothing is logged here.
+        controller.close();
         return;
       }
       isFirst = false;
