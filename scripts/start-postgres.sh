@@ -30,6 +30,9 @@ DO \$\$ BEGIN
     CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASS';
   END IF;
 END \$\$;
+-- DROP DATABASE ... WITH (FORCE) must end every connection to a throw-away database, including
+-- one still signing in (no role yet), which only pg_signal_backend members may end.
+GRANT pg_signal_backend TO $ROLE;
 SQL
 if ! su postgres -c "psql -qtAc \"select 1 from pg_database where datname = '$ROLE'\"" | grep -q 1; then
   su postgres -c "createdb -O $ROLE $ROLE"
