@@ -16,11 +16,24 @@ export function intakeSettings(): TIntakeSettings {
   };
 }
 
-/** The global limits on new submissions and messages. */
+/**
+ * The global limits on new submissions and reporter messages, counted when they are asked for
+ * (for messages before the receipt is checked).
+ */
 export function intakeLimits(): TLimit[] {
   const env = getEnv();
   return [
     { bucket: 'intake-minute', max: env.QORGAU_INTAKE_PER_MINUTE, windowSeconds: 60 },
     { bucket: 'intake-hour', max: env.QORGAU_INTAKE_PER_HOUR, windowSeconds: 3600 },
   ];
+}
+
+/** The global limit on proof-of-work challenges: four per submission the intake allows. */
+export function challengeLimits(): TLimit[] {
+  return [{ bucket: 'pow-minute', max: getEnv().QORGAU_INTAKE_PER_MINUTE * 4, windowSeconds: 60 }];
+}
+
+/** The global limit on receipt look-ups (`POST /api/follow-up`), counted before the receipt is checked, so guessing is bounded too. */
+export function followUpLimits(): TLimit[] {
+  return [{ bucket: 'follow-up-minute', max: getEnv().QORGAU_INTAKE_PER_MINUTE * 2, windowSeconds: 60 }];
 }

@@ -1,5 +1,5 @@
-// POST /api/reports: an anonymous, already encrypted submission. Stored whole or not at all; the
-// answer is a bare acknowledgement.
+// POST /api/reports: an anonymous, already encrypted submission, under the global intake limits
+// shared by every instance. Stored whole or not at all; the answer is a bare acknowledgement.
 import { getDb } from '@/lib/db';
 import { apiRoute } from '@/lib/http/api-route';
 import { json } from '@/lib/http/handle-api';
@@ -12,8 +12,9 @@ import { submitReport } from '@/lib/reports/submit-report';
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   POST: async (request) => {
     const body = await readJson(request, ZSubmitReportRequest, MAX_SUBMISSION_BYTES);
-    takeIntakeSlot(intakeLimits());
-    await submitReport({ db: await getDb(), request: body, settings: intakeSettings() });
+    const db = await getDb();
+    await takeIntakeSlot(db, intakeLimits());
+    await submitReport({ db, request: body, settings: intakeSettings() });
     return json({ ok: true }, { status: 201 });
   },
 });
