@@ -7,6 +7,7 @@ import type { TIntakeSettings } from './submit-report';
 export function intakeSettings(): TIntakeSettings {
   const env = getEnv();
   return {
+    limits: intakeLimits(),
     organisationSlug: env.QORGAU_ORG_SLUG,
     serverSecret: env.QORGAU_SERVER_SECRET,
     powDifficulty: env.QORGAU_POW_DIFFICULTY,
@@ -17,8 +18,8 @@ export function intakeSettings(): TIntakeSettings {
 }
 
 /**
- * The global limits on new submissions and reporter messages, counted when they are asked for
- * (for messages before the receipt is checked).
+ * The global limits on new submissions and reporter messages. A submission is counted in the
+ * transaction that stores it; a message when it is asked for (its receipt is checked after).
  */
 export function intakeLimits(): TLimit[] {
   const env = getEnv();
