@@ -9,12 +9,13 @@
  * window anyone came; when a bucket's next window starts its row is overwritten, and rows of windows
  * that ended are deleted.
  *
- * Correct under concurrency on SQLite and PostgreSQL: each transaction first locks its buckets' rows
- * with an upsert that changes nothing but a window that has moved on (`INSERT … ON CONFLICT … DO
- * UPDATE … RETURNING`: PostgreSQL holds the row lock until commit, SQLite the database write lock),
- * in a fixed order so two transactions cannot deadlock, decides every request it carries from the
- * locked counts, and writes the new counts before it commits. A transaction can carry many requests
- * (the intake writer counts a whole group commit of submissions in the transaction that stores them).
+ * Correct under concurrency on SQLite and PostgreSQL: each transaction first counts all its requests
+ * with one upsert (`INSERT … ON CONFLICT … DO UPDATE … RETURNING`, which also moves a window that
+ * has ended on and locks the rows: PostgreSQL holds row locks until commit, SQLite the database
+ * write lock), in a fixed order so two transactions cannot deadlock; it then decides every request
+ * from the counts others had committed, and takes back what it refused before it commits. A
+ * transaction can carry many requests (the intake writer counts a whole group commit of submissions
+ * in the transaction that stores them) and costs one statement when nothing is refused.
  *
  * Instances' clocks should agree (NTP): a window only ever moves forward, so an instance whose clock
  * lags counts into the newer window (stricter); one that runs ahead starts the next window early by
@@ -112,50 +113,51 @@ export async function takeSlots(options: { db: Db; tx: TSqlClient; requests: TLi
     if (known && known.windowSeconds !== limit.windowSeconds) throw new Error(`bucket ${limit.bucket} has two window lengths`);
     byBucket.set(limit.bucket, limit);
   }
-  // Lock the rows in one order (by name), so two transactions never wait for each other in a cycle.
+  // One statement counts every request against every bucket it names, and so locks the rows (in name order, so two
+  // transactions never wait for each other in a cycle); what it returns, less what it added, is what others had
+  // committed. Until this transaction commits nobody else sees the optimistic counts, and the buckets where some
+  // requests are refused are put right below.
   const buckets = [...byBucket.keys()].sort();
+  if (buckets.length === 0) return requests.map(() => null);
+  const named = new Map(buckets.map((bucket) => [bucket, requests.filter((limits) => limits.some((l) => l.bucket === bucket)).length]));
+  const values = buckets.map((_, k) => `(${p(3 * k + 1)}, ${p(3 * k + 2)}, ${p(3 * k + 3)})`).join(', ');
+  const rows = await tx.$queryRawUnsafe<{ id: string; windowEnd: string; count: number | bigint }[]>(
+    `INSERT INTO "IntakeWindow" ("id", "windowEnd", "count") VALUES ${values}
+     ON CONFLICT ("id") DO UPDATE SET
+       "count" = CASE WHEN excluded."windowEnd" > "IntakeWindow"."windowEnd" THEN excluded."count" ELSE "IntakeWindow"."count" + excluded."count" END,
+       "windowEnd" = CASE WHEN excluded."windowEnd" > "IntakeWindow"."windowEnd" THEN excluded."windowEnd" ELSE "IntakeWindow"."windowEnd" END
+     RETURNING "id", "windowEnd", "count"`,
+    ...buckets.flatMap((bucket) => [bucket, minuteText(windowEndOf(byBucket.get(bucket)!, now)), named.get(bucket)!]),
+  );
   const windows = new Map<string, TWindow>();
-  let hasNewWindow = false;
-  for (const bucket of buckets) {
-    const rows = await tx.$queryRawUnsafe<{ windowEnd: string; count: number | bigint }[]>(
-      `INSERT INTO "IntakeWindow" ("id", "windowEnd", "count") VALUES (${p(1)}, ${p(2)}, 0)
-       ON CONFLICT ("id") DO UPDATE SET
-         "count" = CASE WHEN excluded."windowEnd" > "IntakeWindow"."windowEnd" THEN 0 ELSE "IntakeWindow"."count" END,
-         "windowEnd" = CASE WHEN excluded."windowEnd" > "IntakeWindow"."windowEnd" THEN excluded."windowEnd" ELSE "IntakeWindow"."windowEnd" END
-       RETURNING "windowEnd", "count"`,
-      bucket,
-      minuteText(windowEndOf(byBucket.get(bucket)!, now)),
-    );
-    const row = rows[0];
-    if (!row) throw new Error('the intake window upsert returned no row');
-    const window = { windowEnd: minuteValue(row.windowEnd), count: Number(row.count) };
-    if (window.count === 0) hasNewWindow = true;
-    windows.set(bucket, window);
-  }
+  for (const row of rows) windows.set(row.id, { windowEnd: minuteValue(row.windowEnd), count: Number(row.count) - named.get(row.id)! });
+  if (windows.size !== buckets.length) throw new Error('the intake window upsert did not return every bucket');
+  const hasNewWindow = [...windows.values()].some((window) => window.count === 0);
 
   const memo = fullMemo(db);
-  const taken = new Map<string, number>();
+  const taken = new Map<string, number>(buckets.map((bucket) => [bucket, 0]));
   const verdicts = requests.map((limits) => {
     const full = limits.filter((limit) => windows.get(limit.bucket)!.count >= limit.max);
     if (full.length > 0) {
       const retryAfterMs = Math.max(...full.map((limit) => windows.get(limit.bucket)!.windowEnd - now.getTime()));
       for (const limit of full) {
-        // Only what was read under the lock (already committed by others) is remembered, not this transaction's
-        // own grants, which a rollback could undo.
+        // Only what others had committed is remembered, not this transaction's own grants, which a rollback could
+        // undo.
         const window = windows.get(limit.bucket)!;
-        if (window.count - (taken.get(limit.bucket) ?? 0) >= limit.max) memo.set(limit.bucket, { ...window });
+        if (window.count - taken.get(limit.bucket)! >= limit.max) memo.set(limit.bucket, { ...window });
       }
       return rateLimited(retryAfterMs / 1000);
     }
     for (const limit of limits) {
       windows.get(limit.bucket)!.count += 1;
-      taken.set(limit.bucket, (taken.get(limit.bucket) ?? 0) + 1);
+      taken.set(limit.bucket, taken.get(limit.bucket)! + 1);
     }
     return null;
   });
 
-  for (const [bucket, n] of taken) {
-    await tx.$executeRawUnsafe(`UPDATE "IntakeWindow" SET "count" = "count" + ${p(1)} WHERE "id" = ${p(2)}`, n, bucket);
+  for (const bucket of buckets) {
+    const refused = named.get(bucket)! - taken.get(bucket)!;
+    if (refused > 0) await tx.$executeRawUnsafe(`UPDATE "IntakeWindow" SET "count" = "count" - ${p(1)} WHERE "id" = ${p(2)}`, refused, bucket);
   }
   if (hasNewWindow) {
     // A window started: delete the rows of windows that have ended (other buckets, idle since). On PostgreSQL rows
