@@ -98,7 +98,8 @@ test('every API route refuses every kind of bad request with a plain JSON 4xx an
     ),
     { numRuns: Number(process.env.QORGAU_FUZZ_RUNS ?? 400), seed: Number(process.env.QORGAU_FUZZ_SEED ?? Date.now() % 2 ** 31) },
   );
-  // Fuzzing may hit /api/pow (which stores nothing) and harmless GETs; nothing else may change.
+  // Fuzzing may hit /api/pow and harmless GETs, and counted requests move the shared intake counters
+  // (IntakeWindow: a bucket, a window, a count); nothing else may change.
   expect(await fingerprint()).toBe(before);
   expect([...seen.keys()].length).toBeGreaterThan(routes.length / 2);
 });

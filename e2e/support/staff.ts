@@ -38,7 +38,7 @@ import { createTotpSecret, totpCode, TOTP_STEP_SECONDS } from '@/lib/auth/totp';
 import { sealAtRest } from '@/lib/server-keys';
 import { UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
 import { localDiskStorage } from '@/lib/attachments/storage';
-import { providerOf } from '@/lib/db/open-db';
+import { providerOf, SQLITE_BUSY } from '@/lib/db/open-db';
 import { e2eDir, serverInfo } from './server';
 
 const KDF = { opsLimit: 2, memLimit: 64 * 1024 * 1024 };
@@ -52,8 +52,31 @@ export function e2eDb(): PrismaClient {
   client ??=
     providerOf(url) === 'postgresql'
       ? (new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient)
-      : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+      : retryingWhenBusy(new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) }));
   return client;
+}
+
+/**
+ * The server commits often (every counted request writes its intake counter), and a Prisma operation that reads
+ * before it writes (an upsert, a nested create) gets SQLITE_BUSY at once if the server holds SQLite's write lock at
+ * that moment. It did nothing, so it is sent again.
+ */
+function retryingWhenBusy(base: PrismaClient): PrismaClient {
+  return base.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            return await query(args);
+          } catch (error) {
+            const text = `${String((error as { code?: unknown } | null)?.code ?? '')} ${error instanceof Error ? error.message : ''}`;
+            if (attempt >= 8 || !SQLITE_BUSY.test(text)) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+          }
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
 }
 
 const id = () => randomBytes(16).toString('base64url');

@@ -7,7 +7,8 @@ import { totpCode } from '@/lib/auth/totp';
 import { verifyAuditChain } from '@/lib/audit/audit-chain';
 import { createTestDatabase, testProviders, type TTestDatabase } from '@/lib/db/test-database';
 import { randomSecret, seedDemo, type TDemoAccount } from '@/lib/demo/seed-demo';
-import { SESSION_LIMITS, THROTTLE, checkStaffSession, endAllSessions, endStaffSession, getLoginParameters, signInStaff } from './staff-auth';
+import { openDb } from '@/lib/db/open-db';
+import { SESSION_LIMITS, THROTTLE, checkStaffSession, endAllSessions, endStaffSession, getLoginParameters, recordFailure, signInStaff, throttleIdFor } from './staff-auth';
 
 const kdf = { opsLimit: 1, memLimit: 8 * 1024 * 1024 };
 const STEP = 30_000;
@@ -108,6 +109,26 @@ describe.each(testProviders())('staff sign-in and sessions on %s', (provider) =>
     const after = new Date(start.getTime() + THROTTLE.lockMs + STEP);
     expect((await signIn(reviewer, after)).ok).toBe(true);
     clock = after.getTime();
+  });
+
+  it('counts every failure when many arrive at once, from one instance or two, and locks the name at the limit', async () => {
+    const other = await openDb(t.url);
+    try {
+      const now = nextTime();
+      const throttleId = throttleIdFor(serverSecret, 'login-throttle', 'many-at-once');
+      const clients = provider === 'postgresql' ? [t.db, other] : [t.db];
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => recordFailure(clients[i % clients.length]!, { throttleId, now })));
+      const row = await t.db.loginThrottle.findUniqueOrThrow({ where: { id: throttleId } });
+      expect(row.failures).toBe(12);
+      expect(row.lockedUntil?.getTime()).toBe(now.getTime() + THROTTLE.lockMs);
+      expect(results.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThanOrEqual(12 - (THROTTLE.maxFailures - 1));
+      // A window that is over starts again at one failure, however many restart it at once.
+      const later = new Date(now.getTime() + THROTTLE.lockMs + 1000);
+      await Promise.all(Array.from({ length: 3 }, (_, i) => recordFailure(clients[i % clients.length]!, { throttleId, now: later })));
+      expect(await t.db.loginThrottle.findUniqueOrThrow({ where: { id: throttleId } })).toMatchObject({ failures: 3, windowStart: later, lockedUntil: null });
+    } finally {
+      await other.$disconnect();
+    }
   });
 
   it('ends a session on logout, and a replayed session id is refused', async () => {

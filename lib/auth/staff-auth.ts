@@ -6,6 +6,7 @@ import { appendAuditEvent } from '@/lib/audit/audit-chain';
 import { base32Encode, verifyTotp } from '@/lib/auth/totp';
 import type { Db } from '@/lib/db';
 import { newId } from '@/lib/ids';
+import { isUniqueViolation } from '@/lib/reports/db-errors';
 import { openAtRest } from '@/lib/server-keys';
 
 /**
@@ -136,19 +137,33 @@ export function throttleIdFor(serverSecret: string, door: 'login-throttle' | 're
   return keyedTag(serverSecret, door, loginName).toString('base64url');
 }
 
-/** Counts one failure against a throttle row; locks it for THROTTLE.lockMs at THROTTLE.maxFailures in the window. */
+/**
+ * Counts one failure against a throttle row; locks it for THROTTLE.lockMs at THROTTLE.maxFailures in the window.
+ * Every step is one atomic statement, so failures that arrive at once (on one instance or several) are all counted:
+ * an increment of a current window, else a new row, else a restart of a window that is over (only one of several
+ * racing restarts wins; the others go back to incrementing).
+ */
 export async function recordFailure(db: Db, options: { throttleId: string; now: Date }): Promise<TSignInResult> {
-  const { throttleId, now } = options;
-  const row = await db.loginThrottle.findUnique({ where: { id: throttleId } });
-  const isFresh = !row || now.getTime() - row.windowStart.getTime() > THROTTLE.windowMs || (row.lockedUntil !== null && row.lockedUntil <= now);
-  const failures = isFresh ? 1 : row.failures + 1;
-  const lockedUntil = failures >= THROTTLE.maxFailures ? new Date(now.getTime() + THROTTLE.lockMs) : null;
-  await db.loginThrottle.upsert({
-    where: { id: throttleId },
-    create: { id: throttleId, failures, windowStart: now, lockedUntil },
-    update: { failures, lockedUntil, ...(isFresh ? { windowStart: now } : {}) },
-  });
-  return { ok: false, reason: lockedUntil ? 'locked' : 'invalid' };
+  const { throttleId: id, now } = options;
+  const isCurrent = { windowStart: { gte: new Date(now.getTime() - THROTTLE.windowMs) }, OR: [{ lockedUntil: null }, { lockedUntil: { gt: now } }] };
+  for (let attempt = 0; ; attempt += 1) {
+    const counted = await db.loginThrottle.updateMany({ where: { id, ...isCurrent }, data: { failures: { increment: 1 } } });
+    if (counted.count === 1) break;
+    try {
+      await db.loginThrottle.create({ data: { id, failures: 1, windowStart: now, lockedUntil: null } });
+      break;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const restarted = await db.loginThrottle.updateMany({ where: { id, NOT: isCurrent }, data: { failures: 1, windowStart: now, lockedUntil: null } });
+    if (restarted.count === 1) break;
+    // Someone else created or restarted the row in between: count against it.
+    if (attempt >= 5) throw new Error('the login throttle row keeps changing');
+  }
+  const row = await db.loginThrottle.findUniqueOrThrow({ where: { id } });
+  if (row.failures < THROTTLE.maxFailures) return { ok: false, reason: 'invalid' };
+  await db.loginThrottle.updateMany({ where: { id, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] }, data: { lockedUntil: new Date(now.getTime() + THROTTLE.lockMs) } });
+  return { ok: false, reason: 'locked' };
 }
 
 export type TStaff = {

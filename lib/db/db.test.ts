@@ -210,4 +210,32 @@ describe('SQLite transactions when another connection commits first', () => {
       await t.drop();
     }
   });
+
+  it('run again instead of failing with SQLITE_BUSY when another connection holds the write lock as they start writing', async () => {
+    const t = await createTestDatabase('sqlite');
+    const { default: Database } = await import('better-sqlite3');
+    const other = new Database(t.url.slice(5));
+    try {
+      const orgId = newId();
+      await t.db.organisation.create({ data: { id: orgId, slug: 'locked', name: 'Locked', signingPublicKey: new Uint8Array([1]), createdDay: today() } });
+      let attempts = 0;
+      await t.db.$transaction(async (tx) => {
+        attempts += 1;
+        await tx.organisation.findUniqueOrThrow({ where: { id: orgId } });
+        if (attempts === 1) {
+          // Another connection is in the middle of a write transaction; it commits a moment later.
+          other.exec('BEGIN IMMEDIATE');
+          other.prepare(`UPDATE "Organisation" SET "retentionDays" = 7 WHERE id = ?`).run(orgId);
+          setTimeout(() => other.exec('COMMIT'), 5);
+        }
+        await tx.organisation.update({ where: { id: orgId }, data: { name: 'Locked, updated' } });
+      });
+      expect(attempts).toBeGreaterThan(1);
+      expect(await t.db.organisation.findUniqueOrThrow({ where: { id: orgId } })).toMatchObject({ name: 'Locked, updated', retentionDays: 7 });
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+      await t.drop();
+    }
+  });
 });

@@ -39,15 +39,18 @@ export async function openDb(url: string): Promise<Db> {
   return db;
 }
 
-const BUSY = /SQLITE_BUSY|database is locked/;
+// Prisma's SQLite adapter reports plain SQLITE_BUSY as P1008 ("Operation has timed out"); on SQLite
+// nothing else produces that code.
+export const SQLITE_BUSY = /SQLITE_BUSY|database is locked|\bP1008\b/;
 
 /**
  * SQLite in WAL mode refuses to upgrade a read transaction to a write when another connection
  * (a maintenance command such as `npm run retention`, or a test harness) committed since it began
- * (SQLITE_BUSY_SNAPSHOT, "database is locked"); the busy timeout does not cover that case. Such a
- * transaction did nothing and can simply run again, so `$transaction` retries it a few times after
- * a short random pause. Every other error passes straight through. Transactions here only touch
- * the database, so running one again has no outside effect.
+ * (SQLITE_BUSY_SNAPSHOT, "database is locked"), or holds the write lock at that moment (SQLITE_BUSY
+ * at once: waiting could not help, the snapshot would be stale); the busy timeout covers neither
+ * case. Such a transaction did nothing and can simply run again, so `$transaction` retries it a few
+ * times after a short random pause. Every other error passes straight through. Transactions here
+ * only touch the database, so running one again has no outside effect.
  */
 function retryingTransactions(client: Db): Db {
   const original = client.$transaction.bind(client) as (...args: unknown[]) => Promise<unknown>;
@@ -57,7 +60,7 @@ function retryingTransactions(client: Db): Db {
         return await original(...args);
       } catch (error) {
         const text = `${String((error as { code?: unknown } | null)?.code ?? '')} ${error instanceof Error ? error.message : ''}`;
-        if (attempt >= 6 || !BUSY.test(text)) throw error;
+        if (attempt >= 6 || !SQLITE_BUSY.test(text)) throw error;
         await new Promise((resolve) => setTimeout(resolve, randomInt(10, 50) * attempt));
       }
     }

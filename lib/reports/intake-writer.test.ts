@@ -64,4 +64,54 @@ describe.each(testProviders())('group commit of concurrent submissions on %s', (
       await other.$disconnect();
     }
   });
+
+  it('stores and counts as many submissions of a batch as the limit allows, refuses the rest with 429, and a refused one can be sent again later', async () => {
+    const now = new Date();
+    const limited = { ...f.settings, limits: [{ bucket: 'batch-limit', max: 5, windowSeconds: 3600 }] };
+    const subs = await Promise.all(Array.from({ length: 8 }, () => buildSubmission(f, report)));
+    const results = await Promise.allSettled(subs.map((s) => submitReport({ db: f.t.db, request: s.request, settings: limited, now })));
+    expect(results.map(statusOf)).toEqual([201, 201, 201, 201, 201, 429, 429, 429]);
+    const refusal = (results[5] as PromiseRejectedResult).reason as AppError;
+    expect(Number(refusal.headers['Retry-After'])).toBeGreaterThan(0);
+    expect(refusal.message).toMatch(/^Too many requests right now\. Please try again in \d+ minutes?\.$/);
+    expect(await f.t.db.report.count({ where: { id: { in: subs.map((s) => s.reportId) } } })).toBe(5);
+    expect(await f.t.db.intakeWindow.findUnique({ where: { id: 'batch-limit' } })).toMatchObject({ count: 5 });
+    // Nothing of a refused submission was kept, its proof of work included: once there is room it goes through.
+    const roomier = { ...limited, limits: [{ bucket: 'batch-limit', max: 6, windowSeconds: 3600 }] };
+    await submitReport({ db: f.t.db, request: subs[5]!.request, settings: roomier, now });
+    expect(await f.t.db.intakeWindow.findUnique({ where: { id: 'batch-limit' } })).toMatchObject({ count: 6 });
+    expect(statusOf((await Promise.allSettled([submitReport({ db: f.t.db, request: subs[6]!.request, settings: roomier, now })]))[0]!)).toBe(429);
+  });
+
+  it('does not count a submission that is refused for another reason', async () => {
+    const now = new Date();
+    const limited = { ...f.settings, limits: [{ bucket: 'refused-limit', max: 3, windowSeconds: 3600 }] };
+    const stored = await buildSubmission(f, report);
+    await submitReport({ db: f.t.db, request: stored.request, settings: limited, now });
+    const replay = await buildSubmission(f, report);
+    const results = await Promise.allSettled([
+      submitReport({ db: f.t.db, request: { ...replay.request, pow: stored.request.pow }, settings: limited, now }),
+      submitReport({ db: f.t.db, request: stored.request, settings: limited, now }),
+    ]);
+    expect(results.map(statusOf)).toEqual([409, 409]);
+    expect(await f.t.db.intakeWindow.findUnique({ where: { id: 'refused-limit' } })).toMatchObject({ count: 1 });
+  });
+
+  it('stores exactly the limit when two app instances take submissions at once', async () => {
+    const other = await openDb(f.t.url);
+    try {
+      const now = new Date();
+      const limited = { ...f.settings, limits: [{ bucket: 'two-writers', max: 7, windowSeconds: 3600 }] };
+      const subs = await Promise.all(Array.from({ length: 14 }, () => buildSubmission(f, report)));
+      const results = await Promise.allSettled(subs.map((s, i) => submitReport({ db: i % 2 === 0 ? f.t.db : other, request: s.request, settings: limited, now })));
+      const statuses = results.map(statusOf);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(7);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+      const storedIds = subs.filter((_, i) => statuses[i] === 201).map((s) => s.reportId).sort();
+      expect((await f.t.db.report.findMany({ where: { id: { in: subs.map((s) => s.reportId) } }, select: { id: true } })).map((r) => r.id).sort()).toEqual(storedIds);
+      expect(await f.t.db.intakeWindow.findUnique({ where: { id: 'two-writers' } })).toMatchObject({ count: 7 });
+    } finally {
+      await other.$disconnect();
+    }
+  });
 });

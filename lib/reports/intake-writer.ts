@@ -3,6 +3,7 @@ import { REPORT_READER_ROLES, ZDirectoryBody } from '@/lib/crypto';
 import { providerOfDb, type Db } from '@/lib/db/open-db';
 import { AppError } from '@/lib/http/errors';
 import { newId } from '@/lib/ids';
+import { LIMIT_TRANSACTION, takeSlots, type TLimit, type TSqlClient } from '@/lib/intake/rate-limit';
 import { isUniqueViolation } from './db-errors';
 import type { TAttachmentAnnouncement, TSubmitReportRequest } from './intake-schemas';
 
@@ -19,6 +20,11 @@ import type { TAttachmentAnnouncement, TSubmitReportRequest } from './intake-sch
  * left out. Duplicates inside one batch, and a batch that still fails (another instance stored a
  * clashing row in between, on PostgreSQL), fall back to one transaction per submission, exactly the
  * path a lone submission takes.
+ *
+ * The global intake limits are counted in the same transaction (lib/intake/rate-limit.ts): the
+ * batch locks the shared counters, the submissions that fit are stored and counted, the rest get a
+ * 429, and the commit makes both visible at once. So a submission is counted exactly when it is
+ * stored, across every instance, and the counters cost no commit of their own.
  */
 export type TPendingSubmission = {
   organisationId: string;
@@ -27,6 +33,9 @@ export type TPendingSubmission = {
   accessTokenHash: string;
   day: string;
   expiresDay: string;
+  /** The global limits this submission counts against, and the time to count it at. */
+  limits: TLimit[];
+  now: Date;
 };
 
 type TQueued = TPendingSubmission & { resolve: () => void; reject: (error: unknown) => void };
@@ -96,16 +105,34 @@ export class IntakeWriter {
     const { unique, repeated } = splitRepeats(accepted);
     const fresh = await this.withoutStored(unique);
     if (fresh.length > 0) {
+      let verdicts: (AppError | null)[];
       try {
-        await this.db.$transaction(writesFor(this.db, fresh));
-        for (const item of fresh) item.resolve();
+        verdicts = await this.store(fresh);
       } catch {
         // Someone else stored a clashing row since the check, or the batch failed as a whole: give
         // every submission its own transaction and its own answer.
         for (const item of fresh) await this.writeOne(item);
+        verdicts = [];
       }
+      verdicts.forEach((refusal, k) => (refusal ? fresh[k]!.reject(refusal) : fresh[k]!.resolve()));
     }
     for (const item of repeated) await this.writeOne(item);
+  }
+
+  /**
+   * One transaction: counts the submissions against the shared limits, stores those that fit, and
+   * returns each one's verdict (null = stored). Throws, with nothing stored or counted, if any insert fails.
+   */
+  private store(items: TQueued[]): Promise<(AppError | null)[]> {
+    const now = new Date(Math.max(...items.map((i) => i.now.getTime())));
+    return this.db.$transaction(async (tx) => {
+      const verdicts = await takeSlots({ db: this.db, tx, requests: items.map((i) => i.limits), now });
+      const granted = items.filter((_, k) => verdicts[k] === null);
+      if (granted.length > 0) {
+        for (const statement of writesFor(tx, providerOfDb(this.db), granted)) await statement;
+      }
+      return verdicts;
+    }, LIMIT_TRANSACTION);
   }
 
   /** Rejects (with 409) and leaves out the submissions that clash with rows already stored. */
@@ -135,8 +162,9 @@ export class IntakeWriter {
 
   private async writeOne(item: TQueued): Promise<void> {
     try {
-      await this.db.$transaction(writesFor(this.db, [item]));
-      item.resolve();
+      const [refusal] = await this.store([item]);
+      if (refusal) item.reject(refusal);
+      else item.resolve();
     } catch (error) {
       item.reject(isUniqueViolation(error) ? conflict() : error);
     }
@@ -210,8 +238,8 @@ function splitRepeats(items: TQueued[]): { unique: TQueued[]; repeated: TQueued[
  * table. Raw SQL because Prisma's createMany spends about three times as long passing the ~9 KB
  * sealed reports through its query compiler as the database spends storing them.
  */
-function writesFor(db: Db, items: TPendingSubmission[]) {
-  const bool = providerOfDb(db) === 'sqlite' ? (v: boolean) => (v ? 1 : 0) : (v: boolean) => v;
+function writesFor(db: TSqlClient, provider: 'sqlite' | 'postgresql', items: TPendingSubmission[]) {
+  const bool = provider === 'sqlite' ? (v: boolean) => (v ? 1 : 0) : (v: boolean) => v;
   const reports = items.map((i) => {
     const { recipients: _recipients, ...core } = i.request.envelope;
     const n = i.request.attachments.length;
@@ -223,11 +251,12 @@ function writesFor(db: Db, items: TPendingSubmission[]) {
   const attachments = items
     .flatMap((i) => attachmentRows(i.request.envelope.reportId, i.request.attachments, i.day, i.expiresDay))
     .map((a) => [a.id, a.reportId, a.index, a.storageKey, a.encryptedSize, a.chunkSize, a.chunkCount, a.createdDay, a.expiresDay]);
+  const insert = (table: string, columns: string[], rows: unknown[][]) => insertRows(db, provider, table, columns, rows);
   return [
-    ...insertRows(db, 'UsedChallenge', ['id', 'expiresHour'], items.map((i) => [i.challenge.id, new Date(i.challenge.expiresAt * 1000).toISOString().slice(0, 13)])),
-    ...insertRows(db, 'Report', ['id', 'organisationId', 'directorySerial', 'sealed', 'accessTokenHash', 'expectedAttachments', 'isComplete', 'receivedDay', 'updatedDay'], reports),
-    ...insertRows(db, 'ReportEnvelope', ['id', 'reportId', 'reviewerId', 'envelope'], envelopes),
-    ...insertRows(db, 'Attachment', ['id', 'reportId', 'index', 'storageKey', 'encryptedSize', 'chunkSize', 'chunkCount', 'createdDay', 'expiresDay'], attachments),
+    ...insert('UsedChallenge', ['id', 'expiresHour'], items.map((i) => [i.challenge.id, new Date(i.challenge.expiresAt * 1000).toISOString().slice(0, 13)])),
+    ...insert('Report', ['id', 'organisationId', 'directorySerial', 'sealed', 'accessTokenHash', 'expectedAttachments', 'isComplete', 'receivedDay', 'updatedDay'], reports),
+    ...insert('ReportEnvelope', ['id', 'reportId', 'reviewerId', 'envelope'], envelopes),
+    ...insert('Attachment', ['id', 'reportId', 'index', 'storageKey', 'encryptedSize', 'chunkSize', 'chunkCount', 'createdDay', 'expiresDay'], attachments),
   ];
 }
 
@@ -238,8 +267,8 @@ const MAX_VALUES_PER_INSERT = 10_000;
  * INSERTs of many rows each, with placeholders in the dialect of the database (values are never
  * spliced in), split so that no statement binds more than MAX_VALUES_PER_INSERT values.
  */
-function insertRows(db: Db, table: string, columns: string[], rows: unknown[][]) {
-  const isPostgres = providerOfDb(db) === 'postgresql';
+function insertRows(db: TSqlClient, provider: 'sqlite' | 'postgresql', table: string, columns: string[], rows: unknown[][]) {
+  const isPostgres = provider === 'postgresql';
   const perStatement = Math.max(1, Math.floor(MAX_VALUES_PER_INSERT / columns.length));
   const statements = [];
   for (let start = 0; start < rows.length; start += perStatement) {

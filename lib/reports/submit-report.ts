@@ -3,6 +3,7 @@ import type { Db } from '@/lib/db';
 import { AppError } from '@/lib/http/errors';
 import { today } from '@/lib/ids';
 import { isValidEncryptedSize } from '@/lib/attachments/layout';
+import { refuseIfKnownFull, type TLimit } from '@/lib/intake/rate-limit';
 import { intakeWriterFor } from './intake-writer';
 import type { TAttachmentAnnouncement, TSubmitReportRequest } from './intake-schemas';
 
@@ -13,21 +14,26 @@ export type TIntakeSettings = {
   maxAttachments: number;
   maxAttachmentBytes: number;
   uploadExpiryDays: number;
+  /** The global limits on new submissions and reporter messages, shared by every instance (lib/intake/rate-limit.ts). */
+  limits: TLimit[];
 };
 
 /**
  * Stores an anonymous submission whole or not at all: the spent proof-of-work id, the sealed
  * report, one envelope row per reviewer and the announced attachments, in one transaction (shared
- * with the submissions that arrived at the same moment: lib/reports/intake-writer.ts). Resolves only
- * once that transaction is committed.
+ * with the submissions that arrived at the same moment: lib/reports/intake-writer.ts) that also
+ * counts it against the global intake limits. Resolves only once that transaction is committed.
  *
  * Throws `AppError`: 400 for a bad proof of work or envelope references, 409 for a replayed proof of
  * work, a reused report id or access token, or a directory that changed meanwhile (the browser
- * fetches it again), 413 for attachments over the limits. Nothing is stored on any error.
+ * fetches it again), 413 for attachments over the limits, 429 when the global limit is reached.
+ * Nothing is stored, and nothing counted, on any error.
  */
 export async function submitReport(options: { db: Db; request: TSubmitReportRequest; settings: TIntakeSettings; now?: Date }): Promise<void> {
   const { db, request, settings } = options;
   const now = options.now ?? new Date();
+  // While a flood has the window full, refuse before any work (the count itself is taken when storing).
+  refuseIfKnownFull(db, settings.limits, now);
   const organisationId = await findOrganisationId(db, settings.organisationSlug);
   if (!organisationId) throw new AppError('unavailable', 'This service is not set up to receive reports yet.');
 
@@ -65,6 +71,8 @@ export async function submitReport(options: { db: Db; request: TSubmitReportRequ
     accessTokenHash,
     day: today(now),
     expiresDay: today(new Date(now.getTime() + settings.uploadExpiryDays * 86_400_000)),
+    limits: settings.limits,
+    now,
   });
 }
 

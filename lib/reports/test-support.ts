@@ -55,6 +55,11 @@ export async function createIntakeFixture(provider: 'sqlite' | 'postgresql'): Pr
     maxAttachments: 5,
     maxAttachmentBytes: 4 * 1024 * 1024,
     uploadExpiryDays: 2,
+    // Each fixture has a database of its own, so its windows start empty; generous enough for every test that is not about limits.
+    limits: [
+      { bucket: 'intake-minute', max: 10_000, windowSeconds: 60 },
+      { bucket: 'intake-hour', max: 10_000, windowSeconds: 3600 },
+    ],
   };
   return {
     t,
