@@ -182,28 +182,45 @@ export async function seedReport(options: { report: Record<string, unknown>; rep
   }
   const report = options.files ? { ...options.report, attachments: manifest } : options.report;
   const reporter = await deriveReporterKeys(await createReceipt());
-  const { envelope, dataKey } = await sealReport({ reportId, report: report as never, directory, reporter });
-  const { recipients, ...core } = envelope;
   const serverSecret = await decodeServerSecret(info.env.QORGAU_SERVER_SECRET!);
-  await db.report.create({
-    data: {
-      id: reportId,
-      organisationId: organisation.id,
-      directorySerial: directory.serial,
-      sealed: JSON.stringify(core),
-      accessTokenHash: await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' }),
-      // A reviewer opens a report whose files are partly missing: the clean-up counted them.
-      isComplete: true,
-      expectedAttachments: manifest.length,
-      missingAttachments: (options.files ?? []).filter((f) => f.state === 'missing').length,
-      receivedDay: day(),
-      updatedDay: day(),
-      envelopes: {
-        create: recipients.map((r) => ({ id: id(), reviewerId: r.reviewerId, envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }) })),
-      },
-      attachments: { create: rows },
-    },
-  });
+  let dataKey: Awaited<ReturnType<typeof sealReport>>['dataKey'];
+  // Like the intake, store only a report sealed for the newest directory, checked in the storing transaction: a
+  // revocation in a parallel test then either deletes this report's envelope for the revoked reviewer or makes this
+  // report be sealed again without them, never leaves one behind.
+  for (let attempt = 0, current = directory; ; attempt += 1) {
+    const sealed = await sealReport({ reportId, report: report as never, directory: current, reporter });
+    const { recipients, ...core } = sealed.envelope;
+    try {
+      await db.$transaction(async (tx) => {
+        const latest = await tx.reviewerDirectory.findFirstOrThrow({ where: { organisationId: organisation.id }, orderBy: { serial: 'desc' }, select: { serial: true } });
+        if (latest.serial !== current.serial) throw new Error('the directory changed while sealing');
+        await tx.report.create({
+          data: {
+            id: reportId,
+            organisationId: organisation.id,
+            directorySerial: current.serial,
+            sealed: JSON.stringify(core),
+            accessTokenHash: await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' }),
+            // A reviewer opens a report whose files are partly missing: the clean-up counted them.
+            isComplete: true,
+            expectedAttachments: manifest.length,
+            missingAttachments: (options.files ?? []).filter((f) => f.state === 'missing').length,
+            receivedDay: day(),
+            updatedDay: day(),
+            envelopes: {
+              create: recipients.map((r) => ({ id: id(), reviewerId: r.reviewerId, envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }) })),
+            },
+            attachments: { create: rows },
+          },
+        });
+      });
+      dataKey = sealed.dataKey;
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      current = (await latestDirectory(organisation.id)).directory;
+    }
+  }
   if (options.reporterMessage) {
     const message = await sealMessageFromReporter({ reportId, dataKey, reporter, text: options.reporterMessage });
     await db.message.create({ data: { id: id(), reportId, seq: 1, direction: 'to-reviewers', sealed: JSON.stringify(message), createdDay: day() } });
