@@ -251,6 +251,12 @@ export async function waitForFreshTotp(member: TStaffMember): Promise<string> {
 
 /** A TOTP code that has not been used yet for this member: the current step, or the next one (accepted ±1). */
 const usedSteps = new Map<string, number>();
+
+/** Records that the TOTP step of `at` was used for this member elsewhere (an enrolment claims its code's step). */
+export function markTotpStepUsed(member: TStaffMember, at: Date): void {
+  const step = Math.floor(at.getTime() / 1000 / TOTP_STEP_SECONDS);
+  usedSteps.set(member.id, Math.max(usedSteps.get(member.id) ?? -1, step));
+}
 export function freshTotp(member: TStaffMember): string {
   const step = Math.floor(Date.now() / 1000 / TOTP_STEP_SECONDS);
   const last = usedSteps.get(member.id) ?? -1;
