@@ -133,10 +133,11 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
   visibleRef.current = visible.map((row) => row.id);
   const isPageOpened = visible.every((row) => bodies.has(row.id));
 
-  // Bodies: the visible page first, then untriaged reports (region and month are only in the body), then the rest.
+  // Bodies: the visible page first, then reports whose region only the body holds (untriaged, or triaged without a
+  // verified region), then the rest.
   useEffect(() => {
     if (!rows) return;
-    const order = [...rows.filter((row) => !triages.has(row.id)), ...rows.filter((row) => triages.has(row.id))].map((row) => row.id);
+    const order = [...rows.filter((row) => !triages.get(row.id)?.verifiedRegion), ...rows.filter((row) => triages.get(row.id)?.verifiedRegion)].map((row) => row.id);
     const prefetched = prefetchRef.current ?? undefined;
     prefetchRef.current = null;
     const loader = startBodyLoader({
@@ -214,9 +215,9 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
 
   const total = rows?.length ?? 0;
   const openedCount = rows ? rows.reduce((n, row) => n + (bodies.has(row.id) ? 1 : 0), 0) : 0;
-  const untriagedWaiting = rows ? rows.reduce((n, row) => n + (!triages.has(row.id) && !bodies.has(row.id) ? 1 : 0), 0) : 0;
+  const regionWaiting = rows ? rows.reduce((n, row) => n + (!triages.get(row.id)?.verifiedRegion && !bodies.has(row.id) ? 1 : 0), 0) : 0;
   const isSearchPartial = filters.search.trim() !== '' && openedCount < total;
-  const isRegionPartial = filters.region !== '' && untriagedWaiting > 0;
+  const isRegionPartial = filters.region !== '' && regionWaiting > 0;
 
   return (
     <section aria-labelledby="inbox-title">
@@ -243,7 +244,7 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
             <p className="warn" data-testid="inbox-partial">
               {isSearchPartial ? t('staff.inbox.searchPartial', { done: openedCount, total }) : null}
               {isSearchPartial && isRegionPartial ? ' ' : null}
-              {isRegionPartial ? t('staff.inbox.regionPartial', { count: untriagedWaiting }) : null}
+              {isRegionPartial ? t('staff.inbox.regionPartial', { count: regionWaiting }) : null}
             </p>
           ) : null}
           {filtered.length === 0 ? <p>{t('staff.inbox.empty')}</p> : null}
@@ -254,7 +255,8 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
               const body = o && o !== 'failed' ? o : null;
               const region = triage?.verifiedRegion ?? body?.region ?? null;
               const month = triage?.verifiedMonth ?? body?.month ?? null;
-              const isWaiting = !triage && o === undefined;
+              // Region or month from the body, which is not opened yet.
+              const isWaiting = o === undefined && !(triage?.verifiedRegion && triage.verifiedMonth);
               return (
                 <li key={row.id} className="report-item" data-report-id={row.id}>
                   <button type="button" className="report-open" onClick={() => setSelected(row.id)}>
