@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntakeFixture, buildSubmission, type TIntakeFixture } from '@/lib/reports/test-support';
 import { submitReport } from '@/lib/reports/submit-report';
 import type { TStaff } from '@/lib/auth/staff-auth';
-import { firstLine, startBodyLoader, summariseOpenedRow, type TBodyState } from './inbox-bodies';
+import { fillOrder, firstLine, rowsToPrioritise, startBodyLoader, summariseOpenedRow, type TBodyState } from './inbox-bodies';
 import type { TSealedReport } from './api-types';
 import { findSealedReports } from './staff-data';
 import { openRow, type TWorkspace } from './workspace-client';
@@ -170,5 +170,23 @@ describe('inbox bodies', () => {
     summariseOpenedRow(opened);
     expect(key.every((b) => b === 0)).toBe(true);
     expect(firstLine(`${'ж'.repeat(200)}\nrest`)).toBe(`${'ж'.repeat(140)}…`);
+  });
+
+  it('asks for nothing the server could read a filter on an encrypted field from', () => {
+    const visible = ['a', 'b', 'c'];
+    const none = { category: '', region: '', search: '' };
+    // No filter, or only the status the server knows: what is on screen follows from the server's own order.
+    expect(rowsToPrioritise(none, visible)).toEqual(visible);
+    expect(rowsToPrioritise({ ...none, search: '   ' }, visible)).toEqual(visible);
+    // A category, region or text search chose these rows: they wait for the fill in its own order.
+    expect(rowsToPrioritise({ ...none, category: 'education' }, visible)).toEqual([]);
+    expect(rowsToPrioritise({ ...none, region: 'karaganda' }, visible)).toEqual([]);
+    expect(rowsToPrioritise({ ...none, search: 'police' }, visible)).toEqual([]);
+  });
+
+  it('fills untriaged reports first, then the others, each in the index order, from the record flag alone', () => {
+    const rows = ['r1', 'r2', 'r3', 'r4', 'r5'].map((id) => ({ id }));
+    expect(fillOrder(rows, new Set(['r2', 'r4']))).toEqual(['r1', 'r3', 'r5', 'r2', 'r4']);
+    expect(fillOrder(rows, new Set())).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
   });
 });

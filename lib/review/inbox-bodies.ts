@@ -1,9 +1,10 @@
 /**
  * The inbox's report bodies, fetched and opened lazily. The list itself is built from the cheap index (status,
  * assignee, days, and the team-key triage records, which open in microseconds each); a sealed body costs about 6 KB
- * on the wire and an X-Wing decapsulation to open, so bodies are fetched and opened for the rows on screen first,
- * then for untriaged reports (whose region and month only the body holds), then for the rest, in small slices that
- * give the page back to the browser between them. No React here: the inbox component feeds it and renders results.
+ * on the wire and an X-Wing decapsulation to open, so bodies are fetched and opened for the rows on screen first
+ * (when that tells the server nothing: `rowsToPrioritise`), then for untriaged reports (whose region and month only
+ * the body holds), then for the rest, in small slices that give the page back to the browser between them. No React
+ * here: the inbox component feeds it and renders results.
  */
 import type { TSealedReport } from './api-types';
 import type { TOpenedRow } from './workspace-client';
@@ -43,12 +44,33 @@ export function yieldToBrowser(): Promise<void> {
   });
 }
 
+/**
+ * The order to fill bodies in the background, from what the server knows anyway: reports without a triage record
+ * first (their region and month are only in the body), then the others, each in the index's order. Never anything
+ * read from a decrypted record (say, whether a verified region is set): the order of the requests would tell it to
+ * the server.
+ */
+export function fillOrder(rows: readonly { id: string }[], hasTriageRecord: ReadonlySet<string>): string[] {
+  return [...rows.filter((row) => !hasTriageRecord.has(row.id)), ...rows.filter((row) => hasTriageRecord.has(row.id))].map((row) => row.id);
+}
+
+/**
+ * The rows on screen whose bodies may jump the queue. Only while what is on screen follows from what the server knows
+ * (its own order, the status, the page): with a filter on an encrypted field (category, region, text search), asking
+ * for the rows that match first would tell the server which reports match, so the fill keeps its own order and the
+ * page says what search and the region filter cover so far.
+ */
+export function rowsToPrioritise(filters: { category: string; region: string; search: string }, visible: readonly string[]): readonly string[] {
+  return filters.category || filters.region || filters.search.trim() ? [] : visible;
+}
+
 export type TBodyLoaderOptions = {
   /** Every report id of the list, in the order to fill in the background once nothing visible is waiting. */
   order: readonly string[];
   /** Ids already opened (kept across a reload of the index: a sealed body never changes). */
   done: ReadonlySet<string>;
-  /** The ids on screen now; asked before every slice, so paging or filtering moves them to the front at once. */
+  /** The ids on screen to open first (`rowsToPrioritise`); asked before every slice, so a page turn moves them to the
+   *  front at once. */
   visible: () => readonly string[];
   /** Sealed bodies for up to `fetchBatch` ids; ids missing from the answer are marked 'failed'. */
   fetchSealed: (ids: string[]) => Promise<TSealedReport[]>;

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import type { Locale } from '@/lib/i18n/config';
 import { getTranslator, type Translate } from '@/lib/i18n/messages';
 import type { TReportIndexRow, TSealedReport } from '@/lib/review/api-types';
-import { startBodyLoader, summariseOpenedRow, type TBodyState } from '@/lib/review/inbox-bodies';
+import { fillOrder, rowsToPrioritise, startBodyLoader, summariseOpenedRow, type TBodyState } from '@/lib/review/inbox-bodies';
 import {
   ApiError,
   fetchReportDetail,
@@ -45,9 +45,10 @@ type Props = { locale: Locale; workspace: TWorkspace; onExpired: () => void };
  * The inbox. The list comes from the cheap index (status, assignee and days the server may read, and the triage
  * records sealed under the team key, opened at once: categories, verified region and month), so it is complete and
  * filterable as soon as the index arrives. Report bodies (an X-Wing decapsulation each, about 6 KB on the wire) are
- * fetched and opened only for the rows on screen, then filled in the background without blocking
+ * fetched and opened for the rows on screen first, then filled in the background without blocking
  * (lib/review/inbox-bodies.ts); until that is done the page says plainly what search and the region filter cover.
- * Filters and search run in the browser: the server never sees them.
+ * Filters and search run in the browser, and what the page asks the server for never depends on them when they
+ * look at encrypted fields: the server learns nothing from them.
  */
 export function Inbox({ locale, workspace, onExpired }: Props) {
   const t = getTranslator(locale);
@@ -64,6 +65,8 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
   bodiesRef.current = bodies;
   const visibleRef = useRef<readonly string[]>([]);
   const prefetchRef = useRef<{ ids: readonly string[]; rows: readonly TSealedReport[] } | null>(null);
+  // Reports with a triage record (opened or not): the server knows which, so the fill order may use it.
+  const triageRecordsRef = useRef<ReadonlySet<string>>(new Set());
   // User Timing for the benchmark (bench/inbox): when loading began, whether "ready" was measured, and when the last
   // filter change or page turn started. Entries carry names and times only, no data.
   const loadStartRef = useRef(0);
@@ -91,7 +94,7 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
         const fetchedAt = performance.now();
         const opened = await openTriages(workspace, records);
         if (!isCancelled) performance.measure('qorgau:inbox:triage', { start: fetchedAt, end: performance.now() });
-        return opened;
+        return { opened, ids: new Set(records.map((record) => record.id)) };
       });
     const index = indexAsked
       .then(() => fetchReportIndex({ bodies: isFirstLoad ? PAGE_SIZE : 0, onProgress: (count) => !isCancelled && setFetched(count) }))
@@ -100,9 +103,10 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
         return answer;
       });
     Promise.all([index, triage])
-      .then(([{ rows: list, bodies: first }, opened]) => {
+      .then(([{ rows: list, bodies: first }, { opened, ids }]) => {
         if (isCancelled) return;
         if (isFirstLoad) prefetchRef.current = { ids: list.slice(0, PAGE_SIZE).map((row) => row.id), rows: first };
+        triageRecordsRef.current = ids;
         setTriages(opened);
         setRows(list);
       })
@@ -130,14 +134,14 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
 
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
   const visible = filtered.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
-  visibleRef.current = visible.map((row) => row.id);
+  visibleRef.current = rowsToPrioritise(filters, visible.map((row) => row.id));
   const isPageOpened = visible.every((row) => bodies.has(row.id));
 
-  // Bodies: the visible page first, then reports whose region only the body holds (untriaged, or triaged without a
-  // verified region), then the rest.
+  // Bodies: the visible page first (unless a filter on an encrypted field chose it), then untriaged reports, then the
+  // rest; the order of the requests depends on nothing the server does not know (lib/review/inbox-bodies.ts).
   useEffect(() => {
     if (!rows) return;
-    const order = [...rows.filter((row) => !triages.get(row.id)?.verifiedRegion), ...rows.filter((row) => triages.get(row.id)?.verifiedRegion)].map((row) => row.id);
+    const order = fillOrder(rows, triageRecordsRef.current);
     const prefetched = prefetchRef.current ?? undefined;
     prefetchRef.current = null;
     const loader = startBodyLoader({
@@ -156,7 +160,6 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
       onError: fail,
     });
     return loader.stop;
-    // Triage records are set in the same render as the rows, so `triages` is current here.
   }, [rows, workspace, fail]);
 
   // Ready: every report listed with its triage opened (so every filter works) and the first page's bodies opened,
