@@ -43,7 +43,9 @@ export async function openDb(url: string): Promise<Db> {
   return db;
 }
 
-const BUSY = /SQLITE_BUSY|database is locked/;
+// The better-sqlite3 adapter reports a plain SQLITE_BUSY (the busy timeout ran out while another connection held the
+// write lock) as Prisma's P1008 "Operation has timed out", without the SQLite code in the message.
+const BUSY = /SQLITE_BUSY|database is locked|P1008/;
 
 /**
  * SQLite in WAL mode refuses to upgrade a read transaction to a write when another connection
