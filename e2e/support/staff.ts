@@ -183,43 +183,41 @@ export async function seedReport(options: { report: Record<string, unknown>; rep
   const report = options.files ? { ...options.report, attachments: manifest } : options.report;
   const reporter = await deriveReporterKeys(await createReceipt());
   const serverSecret = await decodeServerSecret(info.env.QORGAU_SERVER_SECRET!);
+  const accessTokenHash = await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' });
   let dataKey: Awaited<ReturnType<typeof sealReport>>['dataKey'];
-  // Like the intake, store only a report sealed for the newest directory, checked in the storing transaction: a
-  // revocation in a parallel test then either deletes this report's envelope for the revoked reviewer or makes this
-  // report be sealed again without them, never leaves one behind.
+  // Like the intake, keep only a report sealed for the newest directory: if a directory change (a revocation in a
+  // parallel test) landed while this one was sealed and stored, remove it and seal it again, so no revoked reviewer
+  // keeps an envelope. Checked after the write rather than in one transaction with it, so this helper holds the
+  // database's write lock no longer than the plain insert did.
   for (let attempt = 0, current = directory; ; attempt += 1) {
     const sealed = await sealReport({ reportId, report: report as never, directory: current, reporter });
     const { recipients, ...core } = sealed.envelope;
-    try {
-      await db.$transaction(async (tx) => {
-        const latest = await tx.reviewerDirectory.findFirstOrThrow({ where: { organisationId: organisation.id }, orderBy: { serial: 'desc' }, select: { serial: true } });
-        if (latest.serial !== current.serial) throw new Error('the directory changed while sealing');
-        await tx.report.create({
-          data: {
-            id: reportId,
-            organisationId: organisation.id,
-            directorySerial: current.serial,
-            sealed: JSON.stringify(core),
-            accessTokenHash: await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' }),
-            // A reviewer opens a report whose files are partly missing: the clean-up counted them.
-            isComplete: true,
-            expectedAttachments: manifest.length,
-            missingAttachments: (options.files ?? []).filter((f) => f.state === 'missing').length,
-            receivedDay: day(),
-            updatedDay: day(),
-            envelopes: {
-              create: recipients.map((r) => ({ id: id(), reviewerId: r.reviewerId, envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }) })),
-            },
-            attachments: { create: rows },
-          },
-        });
-      });
+    await db.report.create({
+      data: {
+        id: reportId,
+        organisationId: organisation.id,
+        directorySerial: current.serial,
+        sealed: JSON.stringify(core),
+        accessTokenHash,
+        // A reviewer opens a report whose files are partly missing: the clean-up counted them.
+        isComplete: true,
+        expectedAttachments: manifest.length,
+        missingAttachments: (options.files ?? []).filter((f) => f.state === 'missing').length,
+        receivedDay: day(),
+        updatedDay: day(),
+        envelopes: {
+          create: recipients.map((r) => ({ id: id(), reviewerId: r.reviewerId, envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }) })),
+        },
+        attachments: { create: rows },
+      },
+    });
+    const latest = await latestDirectory(organisation.id);
+    if (latest.serial === current.serial || attempt >= 5) {
       dataKey = sealed.dataKey;
       break;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      current = (await latestDirectory(organisation.id)).directory;
     }
+    await db.report.delete({ where: { id: reportId } });
+    current = latest.directory;
   }
   if (options.reporterMessage) {
     const message = await sealMessageFromReporter({ reportId, dataKey, reporter, text: options.reporterMessage });
