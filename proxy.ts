@@ -4,7 +4,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { getEnv } from '@/lib/env';
 import { defaultLocale, isLocale } from '@/lib/i18n/config';
-import { contentSecurityPolicy, staticSecurityHeaders } from '@/lib/security/headers';
+import { API_CACHE_CONTROL, contentSecurityPolicy, staticSecurityHeaders } from '@/lib/security/headers';
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -39,8 +39,9 @@ function withPolicy(response: NextResponse, csp: string | null, request: NextReq
   if (csp) response.headers.set('Content-Security-Policy', csp);
   else response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
   for (const [name, value] of Object.entries(staticSecurityHeaders)) response.headers.set(name, value);
-  // Nothing the reporter or reviewer loads may stay in the browser's cache (invariant 4).
-  response.headers.set('Cache-Control', 'no-store');
+  // Nothing the reporter or reviewer loads may stay in the browser's cache (invariant 4); API answers are not
+  // compressed either (lib/security/headers.ts).
+  response.headers.set('Cache-Control', request.nextUrl.pathname.startsWith('/api/') ? API_CACHE_CONTROL : 'no-store');
   // Tor Browser offers the onion address when the deployment has one.
   const onion = getEnv().QORGAU_ONION_LOCATION;
   if (onion) response.headers.set('Onion-Location', new URL(request.nextUrl.pathname + request.nextUrl.search, onion).toString());

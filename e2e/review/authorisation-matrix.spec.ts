@@ -20,6 +20,7 @@ const probes: Record<TAction, TProbe> = {
   'self.password': { method: 'PUT', path: () => '/api/staff/password' },
   'triage.list': { method: 'GET', path: () => '/api/staff/triage' },
   'reports.list': { method: 'GET', path: () => '/api/staff/reports' },
+  'reports.sealed': { method: 'POST', path: () => '/api/staff/reports/sealed' },
   'report.open': { method: 'GET', path: (id) => `/api/staff/reports/${id}` },
   'report.triage': { method: 'PUT', path: (id) => `/api/staff/reports/${id}/triage` },
   'report.reply': { method: 'POST', path: (id) => `/api/staff/reports/${id}/messages` },

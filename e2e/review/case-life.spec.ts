@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { apiSignIn, createStaffMember, e2eDb, seedReport, signInInBrowser } from '../support/staff';
+import { openReportFromInbox, replyInBrowser, triageInBrowser } from '../support/staff-pages';
 
 /**
  * A reviewer's day in the browser: sign in with TOTP, find a report sealed per the storage contract in the inbox,
@@ -24,27 +25,20 @@ test('a reviewer signs in, decrypts, triages and replies; the coordinator sees i
   const item = page.locator(`[data-report-id="${reportId}"]`);
   await expect(item).toContainText(marker);
   await expect(item).toContainText('Karaganda Region');
-  await page.getByLabel('Search (in this browser)').fill(marker);
-  await expect(page.locator('.report-item')).toHaveCount(1);
-  await item.getByRole('button').click();
+  await openReportFromInbox(page, { search: marker, reportId });
 
   await expect(page.getByTestId('narrative')).toContainText('Second line of the story.');
   await expect(page.getByTestId('thread')).toContainText('I can answer questions here.');
 
-  // Triage.
-  await page.locator('select[name="status"]').selectOption('verified');
-  await page.locator('select[name="assignee"]').selectOption(reviewer.id);
-  await page.getByRole('checkbox', { name: 'Police and law enforcement' }).check();
-  await page.getByRole('checkbox', { name: 'Anti-LGBTI' }).check();
-  await page.locator('select[name="hateCrime"]').selectOption('yes');
-  await page.getByLabel('Publishable anonymised summary').fill('In September, police officers in the Karaganda Region detained a gay man.');
-  await page.getByRole('button', { name: 'Encrypt and save' }).click();
-  await expect(page.getByText('Saved.')).toBeVisible();
-
-  // Reply.
-  await page.getByLabel('Write to the reporter (they read it with their receipt)').fill('Thank you. Were you injured?');
-  await page.getByRole('button', { name: 'Encrypt and send' }).click();
-  await expect(page.getByTestId('thread')).toContainText('Thank you. Were you injured?');
+  await triageInBrowser(page, {
+    status: 'verified',
+    assigneeId: reviewer.id,
+    categories: ['Police and law enforcement'],
+    biasMotivations: ['Anti-LGBTI'],
+    hateCrime: 'yes',
+    summary: 'In September, police officers in the Karaganda Region detained a gay man.',
+  });
+  await replyInBrowser(page, 'Thank you. Were you injured?');
 
   // The server holds the trio it may know, and nothing else in clear.
   const db = e2eDb();

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createOrganisationKey, exportOrganisationKeyBackup } from '@/lib/crypto';
-import { totpCode } from '@/lib/auth/totp';
 import { apiSignIn, createStaffMember, e2eDb, freshTotp, seedReport, signInInBrowser, type TStaffMember } from '../support/staff';
-import { e2eDir, serverLog } from '../support/server';
+import { serverLog } from '../support/server';
+import { approveInBrowser, enrolInBrowser, expectSameFingerprints, inviteInBrowser, loadOrganisationKey } from '../support/staff-pages';
 
 /**
  * The staff-management pages as people use them: a coordinator invites, the invitee enrols in their browser (the
@@ -30,8 +28,6 @@ function recordRequests(page: Page): string[] {
   return sent;
 }
 
-const organisationBackup = () => (JSON.parse(fs.readFileSync(path.join(e2eDir, 'demo', 'demo-state.json'), 'utf8')) as { organisationKeyBackup: string }).organisationKeyBackup;
-
 test('invite, enrol in the browser, compare fingerprints, approve: the new reviewer reads an older report', async ({ page, browser }) => {
   test.setTimeout(180_000);
   const coordinator = await createStaffMember('coordinator');
@@ -39,12 +35,7 @@ test('invite, enrol in the browser, compare fingerprints, approve: the new revie
   await seedReport({ report: { narrative } });
 
   await signInInBrowser(page, coordinator);
-  await page.getByRole('button', { name: 'Staff' }).click();
-  await page.getByLabel('Role').selectOption('reviewer');
-  await page.getByRole('button', { name: 'Create invitation link' }).click();
-  const link = await page.getByTestId('invitation-link').inputValue();
-  const token = new URL(link).hash.slice(1);
-  expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  const { link, token } = await inviteInBrowser(page, 'reviewer');
   await expect(page.getByTestId('invitation')).toContainText('expires on');
   await expectAccessible(page, 'staff view');
 
@@ -54,60 +45,40 @@ test('invite, enrol in the browser, compare fingerprints, approve: the new revie
   const sent = recordRequests(invitee);
   const login = `new-${Date.now().toString(36)}`;
   const password = 'a long passphrase nobody guesses';
-  await invitee.goto(link);
-  await expect(invitee.getByText('You are invited to')).toBeVisible();
-  expect(invitee.url()).not.toContain(token);
-  await invitee.getByLabel('Login name (letters, digits, dot, dash)').fill(login);
-  await invitee.getByLabel('Name your colleagues will see').fill(`New ${login}`);
-  await invitee.getByLabel('New password', { exact: true }).fill(password);
-  await invitee.getByLabel('Repeat the new password').fill(password);
-  await invitee.getByRole('button', { name: 'Continue' }).click();
-  const secret = (await invitee.getByTestId('totp-secret').textContent({ timeout: 20_000 }))!.replace(/\s/g, '');
-  await expect(invitee.getByRole('link', { name: 'Open in an authenticator app' })).toHaveAttribute('href', new RegExp(`^otpauth://totp/.*secret=${secret}`));
-  await expectAccessible(invitee, 'enrolment, authenticator step');
-  const enrolledAt = new Date();
-  await invitee.getByLabel('Six-digit code from your authenticator app').fill(totpCode(secret, enrolledAt));
-  await invitee.getByRole('button', { name: 'Confirm the code' }).click();
-  const recoveryKey = (await invitee.getByTestId('recovery-key').textContent({ timeout: 20_000 }))!;
-  const myXwing = await invitee.getByTestId('my-fp-xwing').textContent();
-  const mySigning = await invitee.getByTestId('my-fp-signing').textContent();
-  await expectAccessible(invitee, 'enrolment, recovery key step');
-  await invitee.getByLabel('I have written down the recovery key').check();
-  await invitee.getByRole('button', { name: 'Done' }).click();
-  await expect(invitee.getByTestId('enrol-waiting')).toBeVisible();
+  const enrolled = await enrolInBrowser(invitee, {
+    link,
+    login,
+    displayName: `New ${login}`,
+    password,
+    atStep: async (step) => {
+      // The token left the address bar as soon as the page read it.
+      expect(invitee.url()).not.toContain(token);
+      await expectAccessible(invitee, `enrolment, ${step} step`);
+    },
+  });
   // Neither the password nor the recovery key left the page; the token went only in request bodies.
   for (const line of sent) {
     expect(line).not.toContain(password);
-    expect(line).not.toContain(recoveryKey);
+    expect(line).not.toContain(enrolled.recoveryKey);
     expect(line.split(' ')[0]).not.toContain(token);
   }
   const reviewer = await e2eDb().reviewer.findFirstOrThrow({ where: { login } });
   expect(reviewer.status).toBe('pending_approval');
   // Waiting for approval: cannot sign in yet.
-  const member: TStaffMember = { id: reviewer.id, login, password, totpSecret: secret, role: 'reviewer', displayName: `New ${login}` };
+  const member: TStaffMember = { id: reviewer.id, login, password, totpSecret: enrolled.totpSecret, role: 'reviewer', displayName: `New ${login}` };
   freshTotp(member); // the enrolment used this step
   expect((await apiSignIn(inviteeContext.request, member)).ok).toBe(false);
 
   // The coordinator sees the same fingerprints, refuses a backup that is not the pinned key, then approves.
   await page.getByRole('button', { name: 'Reports' }).click();
   await page.getByRole('button', { name: 'Staff' }).click();
-  const row = page.getByTestId(`member-${login}`);
-  await expect(row.getByTestId('fp-xwing')).toHaveText(myXwing!);
-  await expect(row.getByTestId('fp-signing')).toHaveText(mySigning!);
+  await expectSameFingerprints(page, login, enrolled.fingerprints);
   await page.getByLabel('Organisation key backup').fill(await exportOrganisationKeyBackup(await createOrganisationKey()));
   await page.getByRole('button', { name: 'Use this backup' }).click();
   await expect(page.locator('p.error[role=alert]')).toContainText('not the organisation key');
-  await page.getByLabel('Organisation key backup').fill(organisationBackup());
-  await page.getByRole('button', { name: 'Use this backup' }).click();
-  await expect(page.getByTestId('org-key-loaded')).toBeVisible();
-  // Other tests publish directories at the same time: a conflict asks to try again.
-  for (let attempt = 0; attempt < 4; attempt += 1) {
-    await row.getByRole('button', { name: `Approve New ${login}` }).click();
-    await expect(page.getByTestId('members-status').or(page.locator('p.error[role=alert]'))).toContainText(/is approved|changed the staff list/, { timeout: 60_000 });
-    if ((await page.getByTestId('members-status').textContent())?.includes('is approved')) break;
-  }
+  await loadOrganisationKey(page);
+  await approveInBrowser(page, member);
   await expect(page.getByTestId('members-status')).toContainText(/Reports shared: [1-9]/);
-  await expect(row).toContainText('active');
 
   // The new reviewer signs in and reads the report filed before they were enrolled.
   await signInInBrowser(invitee, member);

@@ -14,6 +14,7 @@ import {
 } from '@/lib/crypto';
 import { openDb, type Db } from '@/lib/db/open-db';
 import { getLatestDirectory } from '@/lib/directory/get-latest-directory';
+import type { Locale } from '@/lib/i18n/config';
 import { e2eDir, serverInfo, type TServerInfo } from './server';
 
 /** The end-to-end server's database, opened beside the running server (SQLite WAL allows it). */
@@ -92,4 +93,31 @@ export async function submitThroughForm(
   await receipt.or(sendError).first().waitFor({ timeout: 60_000 });
   if (await sendError.isVisible()) throw new Error(`the form refused to send: ${await sendError.innerText()}`);
   return (await receipt.innerText()).replace(/\D/g, '');
+}
+
+/** A reporter-page text of `locale`'s catalogue, read from the file (Playwright's loader cannot import JSON modules). */
+function followUpText(locale: Locale, key: 'open' | 'replySend' | 'replySent'): string {
+  const catalogue = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', 'lib', 'i18n', 'messages', `${locale}.json`), 'utf8')) as { followUp: Record<string, string> };
+  return catalogue.followUp[key]!;
+}
+
+/**
+ * Comes back with a receipt as a reporter would, on the follow-up page in `locale` (labels from that language's
+ * catalogue): types it (any spacing) and opens the report; waits for its status. Returns the status text.
+ */
+export async function openFollowUp(page: Page, options: { locale: Locale; receipt: string }): Promise<string> {
+  await page.goto(`/${options.locale}/follow-up`);
+  await page.locator('#receipt-input').fill(options.receipt);
+  await page.getByRole('button', { name: followUpText(options.locale, 'open'), exact: true }).click();
+  const status = page.getByTestId('follow-up-status');
+  await status.waitFor({ timeout: 60_000 });
+  return (await status.textContent()) ?? '';
+}
+
+/** On an open follow-up: sends an answer (sealed in the page) and waits for it in the thread. */
+export async function answerInFollowUp(page: Page, options: { locale: Locale; text: string }) {
+  await page.locator('#reply').fill(options.text);
+  await page.getByRole('button', { name: followUpText(options.locale, 'replySend'), exact: true }).click();
+  await page.getByText(followUpText(options.locale, 'replySent')).waitFor();
+  await page.getByTestId('thread').getByText(options.text).waitFor();
 }

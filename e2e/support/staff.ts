@@ -205,28 +205,43 @@ export async function seedReport(options: { report: Record<string, unknown>; rep
   }
   const report = options.files ? { ...options.report, attachments: manifest } : options.report;
   const reporter = await deriveReporterKeys(await createReceipt());
-  const { envelope, dataKey } = await sealReport({ reportId, report: report as never, directory, reporter });
-  const { recipients, ...core } = envelope;
   const serverSecret = await decodeServerSecret(info.env.QORGAU_SERVER_SECRET!);
-  await db.report.create({
-    data: {
-      id: reportId,
-      organisationId: organisation.id,
-      directorySerial: directory.serial,
-      sealed: JSON.stringify(core),
-      accessTokenHash: await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' }),
-      // A reviewer opens a report whose files are partly missing: the clean-up counted them.
-      isComplete: true,
-      expectedAttachments: manifest.length,
-      missingAttachments: (options.files ?? []).filter((f) => f.state === 'missing').length,
-      receivedDay: day(),
-      updatedDay: day(),
-      envelopes: {
-        create: recipients.map((r) => ({ id: id(), reviewerId: r.reviewerId, envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }) })),
+  const accessTokenHash = await hashServerToken({ serverSecret, token: reporter.accessToken, purpose: 'access-token' });
+  let dataKey: Awaited<ReturnType<typeof sealReport>>['dataKey'];
+  // Like the intake, keep only a report sealed for the newest directory: if a directory change (a revocation in a
+  // parallel test) landed while this one was sealed and stored, remove it and seal it again, so no revoked reviewer
+  // keeps an envelope. Checked after the write rather than in one transaction with it, so this helper holds the
+  // database's write lock no longer than the plain insert did.
+  for (let attempt = 0, current = directory; ; attempt += 1) {
+    const sealed = await sealReport({ reportId, report: report as never, directory: current, reporter });
+    const { recipients, ...core } = sealed.envelope;
+    await db.report.create({
+      data: {
+        id: reportId,
+        organisationId: organisation.id,
+        directorySerial: current.serial,
+        sealed: JSON.stringify(core),
+        accessTokenHash,
+        // A reviewer opens a report whose files are partly missing: the clean-up counted them.
+        isComplete: true,
+        expectedAttachments: manifest.length,
+        missingAttachments: (options.files ?? []).filter((f) => f.state === 'missing').length,
+        receivedDay: day(),
+        updatedDay: day(),
+        envelopes: {
+          create: recipients.map((r) => ({ id: id(), reviewerId: r.reviewerId, envelope: JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey }) })),
+        },
+        attachments: { create: rows },
       },
-      attachments: { create: rows },
-    },
-  });
+    });
+    const latest = await latestDirectory(organisation.id);
+    if (latest.serial === current.serial || attempt >= 5) {
+      dataKey = sealed.dataKey;
+      break;
+    }
+    await db.report.delete({ where: { id: reportId } });
+    current = latest.directory;
+  }
   if (options.reporterMessage) {
     const message = await sealMessageFromReporter({ reportId, dataKey, reporter, text: options.reporterMessage });
     await db.message.create({ data: { id: id(), reportId, seq: 1, direction: 'to-reviewers', sealed: JSON.stringify(message), createdDay: day() } });
@@ -257,6 +272,12 @@ export async function waitForFreshTotp(member: TStaffMember): Promise<string> {
 
 /** A TOTP code that has not been used yet for this member: the current step, or the next one (accepted ±1). */
 const usedSteps = new Map<string, number>();
+
+/** Records that the TOTP step of `at` was used for this member elsewhere (an enrolment claims its code's step). */
+export function markTotpStepUsed(member: TStaffMember, at: Date): void {
+  const step = Math.floor(at.getTime() / 1000 / TOTP_STEP_SECONDS);
+  usedSteps.set(member.id, Math.max(usedSteps.get(member.id) ?? -1, step));
+}
 export function freshTotp(member: TStaffMember): string {
   const step = Math.floor(Date.now() / 1000 / TOTP_STEP_SECONDS);
   const last = usedSteps.get(member.id) ?? -1;

@@ -18,8 +18,10 @@ export const POLICY = {
   'self.password': ['coordinator', 'reviewer', 'analyst'],
   /** Sealed triage records of every report, for statistics (no narratives inside). */
   'triage.list': ['coordinator', 'reviewer', 'analyst'],
-  /** Sealed reports with this staff member's own envelope. */
+  /** The inbox index: status, assignee, days and sealed triage of the reports this staff member holds an envelope for. */
   'reports.list': ['coordinator', 'reviewer'],
+  /** Sealed report bodies with this staff member's own envelope, by id (the inbox's visible rows; grants). */
+  'reports.sealed': ['coordinator', 'reviewer'],
   'report.open': ['coordinator', 'reviewer'],
   'report.triage': ['coordinator', 'reviewer'],
   'report.reply': ['coordinator', 'reviewer'],

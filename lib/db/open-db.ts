@@ -9,8 +9,8 @@ import type { PrismaClient } from '@/generated/sqlite/client';
  * scripts and tests open their own databases with this.
  *
  * SQLite is opened for durability and for forensics: WAL with synchronous=FULL (an acknowledged
- * write survives power loss), foreign keys on, and secure_delete so that deleted sealed payloads
- * are overwritten in the file rather than left in free pages.
+ * write survives power loss), foreign keys on, secure_delete so that deleted sealed payloads
+ * are overwritten in the file rather than left in free pages, and memory-mapped reads.
  */
 export type Db = PrismaClient;
 
@@ -34,6 +34,10 @@ export async function openDb(url: string): Promise<Db> {
   await client.$queryRawUnsafe('PRAGMA synchronous = FULL');
   await client.$queryRawUnsafe('PRAGMA foreign_keys = ON');
   await client.$queryRawUnsafe('PRAGMA secure_delete = ON');
+  // Reads through a memory map rather than a system call per page: the inbox index reads every report row, and a
+  // row's later columns sit behind its 6 KB sealed body in overflow pages (about half the time of that query at
+  // 10 000 reports). Writes still go through the WAL as before.
+  await client.$queryRawUnsafe('PRAGMA mmap_size = 1073741824');
   const db = retryingTransactions(client);
   providers.set(db, 'sqlite');
   return db;

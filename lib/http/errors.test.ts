@@ -64,13 +64,13 @@ describe('readJson', () => {
 });
 
 describe('handleApi', () => {
-  it('turns a thrown TypeError into a detail-free 500 with no-store', async () => {
+  it('turns a thrown TypeError into a detail-free 500 that is neither cached nor compressed', async () => {
     const handler = handleApi(async () => {
       throw new TypeError('cannot read properties of undefined (reading "secret")');
     });
     const response = await handler(post('{}'), {});
     expect(response.status).toBe(500);
-    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
     expect(await response.text()).not.toContain('secret');
   });
 });

@@ -3,6 +3,7 @@
  * Messages are plain English for API clients; the browser UI translates by `code`.
  * Unknown errors become a bare 500 with no detail, so no stack trace or internal text can leak.
  */
+import { API_CACHE_CONTROL } from '@/lib/security/headers';
 
 export const errorStatus = {
   bad_request: 400,
@@ -41,7 +42,7 @@ export class AppError extends Error {
 
 export type TErrorBody = { error: { code: ErrorCode; message: string } };
 
-const noStore = { 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8' };
+const noStore = { 'Cache-Control': API_CACHE_CONTROL, 'Content-Type': 'application/json; charset=utf-8' };
 
 /** Any thrown value to a JSON response. Never includes a stack, a cause or an unknown error's text. */
 export function toErrorResponse(error: unknown): Response {

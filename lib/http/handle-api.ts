@@ -1,10 +1,12 @@
+import { API_CACHE_CONTROL } from '@/lib/security/headers';
 import { AppError, toErrorResponse } from './errors';
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
 /**
  * Wraps a route handler so that every outcome is a deliberate response: thrown `AppError`s become
- * their 4xx JSON answer, anything else a bare 500 with no detail. Every answer is `no-store`.
+ * their 4xx JSON answer, anything else a bare 500 with no detail. Every answer is `no-store, no-transform`
+ * (API_CACHE_CONTROL: not cached, not compressed).
  * Unexpected errors are reported to stderr by name and code only: request data never reaches logs.
  */
 export function handleApi<C>(handler: Handler<C>): Handler<C> {
@@ -20,15 +22,15 @@ export function handleApi<C>(handler: Handler<C>): Handler<C> {
       }
       response = toErrorResponse(error);
     }
-    response.headers.set('Cache-Control', 'no-store');
+    response.headers.set('Cache-Control', API_CACHE_CONTROL);
     return response;
   };
 }
 
-/** A JSON answer with `no-store`. */
+/** A JSON answer, not cached and not compressed (API_CACHE_CONTROL). */
 export function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(body), {
     status: init.status ?? 200,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...init.headers },
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': API_CACHE_CONTROL, ...init.headers },
   });
 }

@@ -35,8 +35,36 @@ export const ZReportRow = z.object({
 });
 export type TReportRow = z.infer<typeof ZReportRow>;
 
-export const ZReportPage = z.object({ reports: z.array(ZReportRow), nextCursor: z.string().nullable() });
+/**
+ * One line of the inbox index: what the server may read (status, assignee, days, missing files). No report body, no
+ * envelope and no triage record: 10 000 of these are about a megabyte, where the sealed bodies are about 6 KB each.
+ */
+export const ZReportIndexRow = ZReportRow.omit({ sealed: true, envelope: true, isComplete: true, triage: true });
+export type TReportIndexRow = z.infer<typeof ZReportIndexRow>;
+
+/** A sealed report body with the caller's own envelope (or grant): what it takes to open one report. */
+export const ZSealedReport = ZReportRow.pick({ id: true, sealed: true, envelope: true });
+export type TSealedReport = z.infer<typeof ZSealedReport>;
+
+/** A page of the index, with the sealed bodies of its first rows when asked for (`?bodies=`). */
+export const ZReportPage = z.object({ reports: z.array(ZReportIndexRow), nextCursor: z.string().nullable(), bodies: z.array(ZSealedReport) });
 export type TReportPage = z.infer<typeof ZReportPage>;
+
+/**
+ * A page of the sealed triage records (team key: categories, verified region and month…) of the reports in the
+ * caller's index (`?part=triage`). Asked for beside the index: the server reads these from a small table while the
+ * browser opens them, before the index (which reads every report row) is there.
+ */
+export const ZInboxTriage = z.object({ reportId: z.string(), epoch: z.number().int(), sealed: z.string() });
+export const ZInboxTriagePage = z.object({ records: z.array(ZInboxTriage), nextCursor: z.string().nullable() });
+export type TInboxTriagePage = z.infer<typeof ZInboxTriagePage>;
+
+/** At most this many ids per request for sealed bodies (about 1.2 MB of answer). */
+export const SEALED_BATCH = 200;
+export const ZSealedReportsRequest = z.object({ ids: z.array(z.string().regex(/^[A-Za-z0-9_-]{16,64}$/)).min(1).max(SEALED_BATCH) }).strict();
+export type TSealedReportsRequest = z.infer<typeof ZSealedReportsRequest>;
+export const ZSealedReports = z.object({ reports: z.array(ZSealedReport) });
+export type TSealedReports = z.infer<typeof ZSealedReports>;
 
 /** What the server knows about each stored attachment of a report (the key, type and name are in the sealed payload). */
 export const ZAttachmentStatus = z.object({ index: z.number().int(), encryptedSize: z.number().int(), isComplete: z.boolean() });

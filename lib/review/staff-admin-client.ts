@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { decodeOrganisationPublicKey, fingerprintPublicKey, verifyDirectory, type OrganisationKeyPair, type TeamKey, type VerifiedDirectory } from '@/lib/crypto';
 import { buildApproval, buildRevocation, fromB64url, grantReports } from '@/lib/reviewers/coordinator-crypto';
 import { GRANT_BATCH, ZCreateInvitationResponse, ZStaffList, type TStaffMember } from '@/lib/reviewers/schemas';
-import { api, fetchAllReports, type TWorkspace } from './workspace-client';
+import { SEALED_BATCH } from './api-types';
+import { api, fetchReportIndex, fetchSealedReports, type TWorkspace } from './workspace-client';
 import { staffFetch } from './staff-transport';
 
 export type TMemberView = TStaffMember & { xwingFingerprint: string | null; signingFingerprint: string | null };
@@ -71,20 +72,30 @@ export async function approveMember(options: {
     now: new Date(),
   });
   await api(z.unknown(), `/api/staff/members/${encodeURIComponent(member.id)}/approve`, { method: 'POST', body: request });
-  const rows = await fetchAllReports(() => undefined);
-  options.onProgress(0, rows.length);
-  const result = await grantReports({
-    rows,
-    directory,
-    memberId: member.id,
-    coordinatorId: workspace.profile.reviewerId,
-    coordinatorKeys: workspace.keys,
-    batchSize: GRANT_BATCH,
-    send: async (grants) => {
-      await api(z.unknown(), `/api/staff/members/${encodeURIComponent(member.id)}/grants`, { method: 'POST', body: { grants } });
-    },
-    onProgress: options.onProgress,
-  });
+  // Every report this coordinator holds, SEALED_BATCH sealed bodies at a time (10 000 bodies are about 60 MB).
+  const ids = (await fetchReportIndex()).rows.map((row) => row.id);
+  options.onProgress(0, ids.length);
+  const result = { granted: 0, failed: 0 };
+  for (let start = 0; start < ids.length; start += SEALED_BATCH) {
+    const chunk = ids.slice(start, start + SEALED_BATCH);
+    const rows = await fetchSealedReports(chunk);
+    // A report deleted meanwhile (retention) is not in the answer: it cannot be granted.
+    result.failed += chunk.length - rows.length;
+    const part = await grantReports({
+      rows,
+      directory,
+      memberId: member.id,
+      coordinatorId: workspace.profile.reviewerId,
+      coordinatorKeys: workspace.keys,
+      batchSize: GRANT_BATCH,
+      send: async (grants) => {
+        await api(z.unknown(), `/api/staff/members/${encodeURIComponent(member.id)}/grants`, { method: 'POST', body: { grants } });
+      },
+      onProgress: (done) => options.onProgress(start + done, ids.length),
+    });
+    result.granted += part.granted;
+    result.failed += part.failed;
+  }
   return { directory, ...result };
 }
 

@@ -6,7 +6,7 @@ import type { Db } from '@/lib/db';
 import { AppError } from '@/lib/http/errors';
 import { newId, today } from '@/lib/ids';
 import { encodeTriageRows, encodeTriageStreamEnd, encodeTriageStreamStart, type TTriageStreamRow } from './triage-stream';
-import type { TAuditView, TReportDetail, TReportPage, TReportRow, TSaveTriageRequest, TStaffProfile, TTriagePage } from './api-types';
+import { SEALED_BATCH, type TAuditView, type TReportDetail, type TReportPage, type TReportRow, type TInboxTriagePage, type TSaveTriageRequest, type TSealedReports, type TStaffProfile, type TTriagePage } from './api-types';
 
 /**
  * What the staff API reads and writes. Every function takes the already-authorised staff member and scopes every
@@ -14,7 +14,9 @@ import type { TAuditView, TReportDetail, TReportPage, TReportRow, TSaveTriageReq
  * report or another reviewer's envelope is simply not found. The server handles sealed strings only.
  */
 
-export const PAGE_LIMIT = { reports: 500, triage: 5000 };
+// The inbox index is ordered by day, so every page reads and sorts all of the organisation's reports whatever its
+// size: few large pages cost less than many small ones (about 100 bytes a row; a triage record about 1 KB).
+export const PAGE_LIMIT = { reports: 10_000, triage: 5000 };
 
 export async function getStaffProfile(db: Db, staff: TStaff): Promise<TStaffProfile> {
   const reviewer = await db.reviewer.findUniqueOrThrow({
@@ -82,23 +84,64 @@ function toRow(report: TSelected): TReportRow {
   };
 }
 
-/** One page of the reports this staff member can open (newest day first), with their own envelope. */
-export async function listReports(db: Db, staff: TStaff, options: { cursor?: string; limit?: number }): Promise<TReportPage> {
+const openableBy = (staff: TStaff) => ({ organisationId: staff.organisationId, isComplete: true, envelopes: { some: { reviewerId: staff.reviewerId } } }) as const;
+
+/**
+ * One page of the inbox index (newest day first): the reports this staff member holds an envelope for, with what the
+ * server may read; no body, no envelope, no triage record (`listInboxTriage`). `bodies` adds the sealed bodies of the
+ * page's first rows (the browser's first screen) to the same answer, saving a round trip before the inbox is usable;
+ * `findSealedReports` gives any others.
+ */
+export async function listReports(db: Db, staff: TStaff, options: { cursor?: string; limit?: number; bodies?: number }): Promise<TReportPage> {
   const limit = Math.min(options.limit ?? PAGE_LIMIT.reports, PAGE_LIMIT.reports);
   const rows = await db.report.findMany({
-    where: { organisationId: staff.organisationId, isComplete: true, envelopes: { some: { reviewerId: staff.reviewerId } } },
+    where: openableBy(staff),
     orderBy: [{ receivedDay: 'desc' }, { id: 'asc' }],
     take: limit + 1,
     ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
-    select: reportSelect(staff.reviewerId),
+    select: { id: true, status: true, assigneeId: true, receivedDay: true, updatedDay: true, missingAttachments: true },
   });
   const page = rows.slice(0, limit);
-  return { reports: page.map(toRow), nextCursor: rows.length > limit ? page.at(-1)!.id : null };
+  const first = page.slice(0, Math.min(options.bodies ?? 0, SEALED_BATCH)).map((row) => row.id);
+  const bodies = first.length > 0 ? (await findSealedReports(db, staff, { ids: first })).reports : [];
+  return { reports: page, nextCursor: rows.length > limit ? page.at(-1)!.id : null, bodies };
+}
+
+/**
+ * One page (by report id) of the sealed triage records of the reports this staff member holds an envelope for. The
+ * browser joins them to the index by report id; a record of a report not in its index is ignored there.
+ */
+export async function listInboxTriage(db: Db, staff: TStaff, options: { cursor?: string; limit?: number }): Promise<TInboxTriagePage> {
+  const limit = Math.min(options.limit ?? PAGE_LIMIT.reports, PAGE_LIMIT.reports);
+  const rows = await db.triageRecord.findMany({
+    where: { organisationId: staff.organisationId, report: { is: { envelopes: { some: { reviewerId: staff.reviewerId } } } }, ...(options.cursor ? { reportId: { gt: options.cursor } } : {}) },
+    orderBy: { reportId: 'asc' },
+    take: limit + 1,
+    select: { reportId: true, epoch: true, sealed: true },
+  });
+  const page = rows.slice(0, limit).map((row) => ({ reportId: row.reportId!, epoch: row.epoch, sealed: row.sealed }));
+  return { records: page, nextCursor: rows.length > limit ? page.at(-1)!.reportId : null };
+}
+
+/**
+ * The sealed bodies and the caller's own envelopes of the given reports, in the order asked. Ids the caller cannot
+ * open (another organisation's report, no envelope, unfinished upload, unknown) are simply left out, as
+ * `findOpenableReport` answers not found for them. Not audited, like the index: a body opened in the list shows its
+ * first line; opening the report itself is `report.open`.
+ */
+export async function findSealedReports(db: Db, staff: TStaff, options: { ids: readonly string[] }): Promise<TSealedReports> {
+  const ids = [...new Set(options.ids)];
+  const rows = await db.report.findMany({
+    where: { ...openableBy(staff), id: { in: ids } },
+    select: { id: true, sealed: true, envelopes: { where: { reviewerId: staff.reviewerId }, select: { envelope: true } } },
+  });
+  const byId = new Map(rows.map((row) => [row.id, { id: row.id, sealed: row.sealed, envelope: row.envelopes[0]!.envelope }]));
+  return { reports: ids.flatMap((id) => byId.get(id) ?? []) };
 }
 
 export async function findOpenableReport(db: Pick<Db, 'report'>, staff: TStaff, reportId: string): Promise<TSelected> {
   const report = await db.report.findFirst({
-    where: { id: reportId, organisationId: staff.organisationId, isComplete: true, envelopes: { some: { reviewerId: staff.reviewerId } } },
+    where: { ...openableBy(staff), id: reportId },
     select: reportSelect(staff.reviewerId),
   });
   if (!report) throw new AppError('not_found', 'There is no such report, or you have no access to it.');

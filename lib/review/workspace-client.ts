@@ -28,11 +28,16 @@ import { parseTriageData, TriageDataError } from '@/lib/taxonomy/parse-triage';
 import { TRIAGE_RECORD_KIND, ZTriageData, type TTriageData } from '@/lib/taxonomy/triage';
 import {
   ZAuditView,
+  ZInboxTriagePage,
   ZReportDetail,
   ZReportPage,
+  ZSealedReports,
   ZStaffProfile,
-  type TReportRow,
+  SEALED_BATCH,
+  type TReportIndexRow,
   type TSaveTriageRequest,
+  type TSealedReport,
+  type TSealedReportsRequest,
   type TStaffProfile,
 } from './api-types';
 import { staffFetch } from './staff-transport';
@@ -59,6 +64,11 @@ export async function api<T>(schema: z.ZodType<T>, url: string, init?: { method:
     body: init ? JSON.stringify(init.body) : undefined,
     cache: 'no-store',
   });
+  return readAnswer(schema, response);
+}
+
+/** The JSON body of a staff API answer, parsed with `schema`; throws ApiError with the server's message. */
+async function readAnswer<T>(schema: z.ZodType<T>, response: Response): Promise<T> {
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${response.status}`;
@@ -120,17 +130,54 @@ export function wipeKeys(workspace: TWorkspace | null): void {
   for (const teamKey of workspace.teamKeys) teamKey.key.fill(0);
 }
 
-/** All sealed rows, page by page (500 a page), reporting progress. */
-export async function fetchAllReports(onProgress: (count: number) => void): Promise<TReportRow[]> {
-  const rows: TReportRow[] = [];
+/**
+ * The whole inbox index, page by page (10 000 a page), reporting progress, with the sealed bodies of its first
+ * `bodies` rows (asked with the first page, so the first screen needs no second request).
+ */
+export async function fetchReportIndex(options: { bodies?: number; onProgress?: (count: number) => void } = {}): Promise<{ rows: TReportIndexRow[]; bodies: TSealedReport[] }> {
+  const rows: TReportIndexRow[] = [];
+  const bodies: TSealedReport[] = [];
   let cursor: string | null = null;
   do {
-    const page: z.infer<typeof ZReportPage> = await api(ZReportPage, `/api/staff/reports${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const query = new URLSearchParams(cursor ? { cursor } : options.bodies ? { bodies: String(options.bodies) } : {}).toString();
+    const page: z.infer<typeof ZReportPage> = await api(ZReportPage, `/api/staff/reports${query ? `?${query}` : ''}`);
     rows.push(...page.reports);
+    bodies.push(...page.bodies);
     cursor = page.nextCursor;
-    onProgress(rows.length);
+    options.onProgress?.(rows.length);
   } while (cursor);
-  return rows;
+  return { rows, bodies };
+}
+
+/**
+ * Every sealed triage record of the reports in this reviewer's index, page by page (`?part=triage`). `onAnswered` is
+ * called once the server has answered the first page (its headers are in; the body is still arriving): the inbox
+ * asks for the index then, so the server reads the index while this page reads and opens the triage records.
+ */
+export async function fetchInboxTriage(options: { onAnswered?: () => void } = {}): Promise<{ id: string; triage: { sealed: string } }[]> {
+  const out: { id: string; triage: { sealed: string } }[] = [];
+  let cursor: string | null = null;
+  do {
+    const response = await staffFetch(`/api/staff/reports?part=triage${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { cache: 'no-store' });
+    if (!cursor) options.onAnswered?.();
+    const page: z.infer<typeof ZInboxTriagePage> = await readAnswer(ZInboxTriagePage, response);
+    out.push(...page.records.map((r) => ({ id: r.reportId, triage: { sealed: r.sealed } })));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/**
+ * The sealed bodies and own envelopes of `ids` (any number: asked SEALED_BATCH at a time). Reports the server no
+ * longer lets this reviewer open are missing from the answer.
+ */
+export async function fetchSealedReports(ids: readonly string[]): Promise<TSealedReport[]> {
+  const out: TSealedReport[] = [];
+  for (let i = 0; i < ids.length; i += SEALED_BATCH) {
+    const answer = await api(ZSealedReports, '/api/staff/reports/sealed', { method: 'POST', body: { ids: ids.slice(i, i + SEALED_BATCH) } satisfies TSealedReportsRequest });
+    out.push(...answer.reports);
+  }
+  return out;
 }
 
 /**
@@ -147,7 +194,7 @@ const ZReportSummaryFields = z
 
 export type TOpenedRow = { opened: OpenedReport; narrative: string; month: string | null; region: string | null };
 
-function envelopeFor(row: TReportRow): { envelope: unknown; grant?: unknown } {
+function envelopeFor(row: TSealedReport): { envelope: unknown; grant?: unknown } {
   const core = JSON.parse(row.sealed) as Record<string, unknown>;
   const stored = z
     .union([
@@ -159,7 +206,7 @@ function envelopeFor(row: TReportRow): { envelope: unknown; grant?: unknown } {
 }
 
 /** Opens one report with this reviewer's envelope (or a coordinator's grant). @throws CryptoError */
-export async function openRow(workspace: TWorkspace, row: TReportRow): Promise<TOpenedRow> {
+export async function openRow(workspace: TWorkspace, row: TSealedReport): Promise<TOpenedRow> {
   const { envelope, grant } = envelopeFor(row);
   const stored = JSON.parse(row.envelope) as { kind: string; kemCiphertext?: string; wrappedKey?: string };
   const full =

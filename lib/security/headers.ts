@@ -3,6 +3,14 @@
  * next.config.js and the header test agree.
  */
 
+/**
+ * Cache-Control of every API answer: nothing stays in a cache (invariant 4), and nothing compresses it on the way
+ * (`no-transform` also stops Next's own gzip). API answers are mostly sealed bytes in base64, which do not compress:
+ * gzip only cost time on both ends (about 400 ms for the inbox's 8 MB of triage records at 10 000 reports), and an
+ * answer that is never compressed cannot leak through its compressed length what it holds next to a caller's text.
+ */
+export const API_CACHE_CONTROL = 'no-store, no-transform';
+
 /** Headers that are the same on every response, static files included. */
 export const staticSecurityHeaders: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',

@@ -1,8 +1,10 @@
 'use client';
 
+import { useMemo } from 'react';
 import type { Locale } from '@/lib/i18n/config';
 import { getTranslator } from '@/lib/i18n/messages';
 import { groupSecret, otpauthUri } from '@/lib/review/enrol-client';
+import { qrSvg } from '@/lib/review/totp-qr';
 import { NewPasswordFields } from './account';
 
 /**
@@ -30,18 +32,27 @@ export function AccountFields({ locale }: { locale: Locale }) {
   );
 }
 
-/** The TOTP secret as grouped text and an otpauth:// link, and the field for the confirming code. */
+/**
+ * The TOTP secret as a QR code drawn in this page (lib/review/totp-qr.ts), as grouped text and as an otpauth:// link,
+ * and the field for the confirming code.
+ */
 export function TotpFields({ locale, secret, account, issuer }: { locale: Locale; secret: string; account: string; issuer: string }) {
   const t = getTranslator(locale);
+  const uri = otpauthUri({ secret, account, issuer });
+  const qr = useMemo(() => qrSvg(uri), [uri]);
   return (
     <>
       <h3>{t('staff.enrol.totpTitle')}</h3>
       <p className="help">{t('staff.enrol.totpHelp')}</p>
+      <svg className="qr" role="img" aria-label={t('staff.enrol.totpQr')} viewBox={`0 0 ${qr.size} ${qr.size}`} shapeRendering="crispEdges" data-testid="totp-qr">
+        <rect width={qr.size} height={qr.size} fill="#fff" />
+        <path d={qr.path} fill="#000" />
+      </svg>
       <p>
         <code className="fingerprint" data-testid="totp-secret">{groupSecret(secret)}</code>
       </p>
       <p>
-        <a href={otpauthUri({ secret, account, issuer })}>{t('staff.enrol.totpLink')}</a>
+        <a href={uri}>{t('staff.enrol.totpLink')}</a>
       </p>
       <label>
         {t('staff.signIn.totp')}

@@ -1,18 +1,20 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { Locale } from '@/lib/i18n/config';
 import { getTranslator, type Translate } from '@/lib/i18n/messages';
-import type { TReportRow } from '@/lib/review/api-types';
+import type { TReportIndexRow, TSealedReport } from '@/lib/review/api-types';
+import { fillOrder, rowsToPrioritise, startBodyLoader, summariseOpenedRow, type TBodyState } from '@/lib/review/inbox-bodies';
 import {
   ApiError,
-  fetchAllReports,
   fetchReportDetail,
+  fetchInboxTriage,
+  fetchReportIndex,
+  fetchSealedReports,
   openRow,
   openTriages,
   saveTriage,
   sendReply,
-  type TOpenedRow,
   type TThreadMessage,
   type TWorkspace,
 } from '@/lib/review/workspace-client';
@@ -36,56 +38,83 @@ import { AttachmentList } from './attachments';
 import { emptyTriage, type TTriageData } from '@/lib/taxonomy/triage';
 
 const PAGE_SIZE = 25;
-const BATCH = 40;
 
 type Props = { locale: Locale; workspace: TWorkspace; onExpired: () => void };
 
-function firstLine(text: string): string {
-  const line = text.split('\n').find((l) => l.trim()) ?? '';
-  return line.length > 140 ? `${line.slice(0, 140)}…` : line;
-}
-
 /**
- * The inbox: every sealed report the reviewer can open is fetched in pages; triage records (symmetric, fast) are
- * opened at once for the category filter; report bodies (one X-Wing decapsulation each) are opened for the visible
- * page first and then in the background in small batches, so the list is usable immediately and search covers more
- * as decryption proceeds. Filters and search run in the browser: the server never sees them.
+ * The inbox. The list comes from the cheap index (status, assignee and days the server may read, and the triage
+ * records sealed under the team key, opened at once: categories, verified region and month), so it is complete and
+ * filterable as soon as the index arrives. Report bodies (an X-Wing decapsulation each, about 6 KB on the wire) are
+ * fetched and opened for the rows on screen first, then filled in the background without blocking
+ * (lib/review/inbox-bodies.ts); until that is done the page says plainly what search and the region filter cover.
+ * Filters and search run in the browser, and what the page asks the server for never depends on them when they
+ * look at encrypted fields: the server learns nothing from them.
  */
 export function Inbox({ locale, workspace, onExpired }: Props) {
   const t = getTranslator(locale);
-  const [rows, setRows] = useState<TReportRow[] | null>(null);
+  const [rows, setRows] = useState<TReportIndexRow[] | null>(null);
   const [fetched, setFetched] = useState(0);
-  const [opened, setOpened] = useState<Map<string, TOpenedRow | 'failed'>>(new Map());
+  const [bodies, setBodies] = useState<ReadonlyMap<string, TBodyState>>(new Map());
   const [triages, setTriages] = useState<Map<string, TTriageData>>(new Map());
   const [filters, setFilters] = useState({ status: '', category: '', region: '', search: '' });
   const [page, setPage] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState('');
   const [reloadCount, setReloadCount] = useState(0);
-  const openedRef = useRef(opened);
-  openedRef.current = opened;
-  // User Timing for the benchmark (bench/inbox): when loading began, whether "ready" was measured,
-  // and when the last filter change started. Entries carry names and times only, no data.
+  const bodiesRef = useRef(bodies);
+  bodiesRef.current = bodies;
+  const visibleRef = useRef<readonly string[]>([]);
+  const prefetchRef = useRef<{ ids: readonly string[]; rows: readonly TSealedReport[] } | null>(null);
+  // Reports with a triage record (opened or not): the server knows which, so the fill order may use it.
+  const triageRecordsRef = useRef<ReadonlySet<string>>(new Set());
+  // User Timing for the benchmark (bench/inbox): when loading began, whether "ready" was measured, and when the last
+  // filter change or page turn started. Entries carry names and times only, no data.
   const loadStartRef = useRef(0);
   const readyMeasuredRef = useRef(false);
   const filterStartRef = useRef<number | null>(null);
+  const pageStartRef = useRef<number | null>(null);
+  const allMeasuredRef = useRef(false);
 
+  const fail = useCallback((e: unknown) => (e instanceof ApiError && e.status === 401 ? onExpired() : setError(String((e as Error).message))), [onExpired]);
+
+  // The triage records first (a small table, quick for the server), then the index as soon as the server has
+  // answered them: the server reads the index (every report row) while this page reads and opens the triage
+  // records. The list is shown once both are there, so its first render already filters by every field.
   useEffect(() => {
     let isCancelled = false;
-    loadStartRef.current = performance.now();
-    readyMeasuredRef.current = false;
-    setRows(null);
-    fetchAllReports((count) => !isCancelled && setFetched(count))
-      .then(async (all) => {
+    const start = performance.now();
+    if (!readyMeasuredRef.current) loadStartRef.current = start;
+    // On the first load the first screen is the index's first rows (no filter yet): their bodies come with it.
+    const isFirstLoad = !readyMeasuredRef.current;
+    let askForIndex = () => undefined as void;
+    const indexAsked = new Promise<void>((resolve) => (askForIndex = resolve));
+    const triage = fetchInboxTriage({ onAnswered: askForIndex })
+      .finally(askForIndex)
+      .then(async (records) => {
+        const fetchedAt = performance.now();
+        const opened = await openTriages(workspace, records);
+        if (!isCancelled) performance.measure('qorgau:inbox:triage', { start: fetchedAt, end: performance.now() });
+        return { opened, ids: new Set(records.map((record) => record.id)) };
+      });
+    const index = indexAsked
+      .then(() => fetchReportIndex({ bodies: isFirstLoad ? PAGE_SIZE : 0, onProgress: (count) => !isCancelled && setFetched(count) }))
+      .then((answer) => {
+        if (!isCancelled) performance.measure('qorgau:inbox:index', { start, end: performance.now() });
+        return answer;
+      });
+    Promise.all([index, triage])
+      .then(([{ rows: list, bodies: first }, { opened, ids }]) => {
         if (isCancelled) return;
-        setRows(all);
-        setTriages(await openTriages(workspace, all));
+        if (isFirstLoad) prefetchRef.current = { ids: list.slice(0, PAGE_SIZE).map((row) => row.id), rows: first };
+        triageRecordsRef.current = ids;
+        setTriages(opened);
+        setRows(list);
       })
-      .catch((e: unknown) => (e instanceof ApiError && e.status === 401 ? onExpired() : setError(String((e as Error).message))));
+      .catch(fail);
     return () => {
       isCancelled = true;
     };
-  }, [workspace, onExpired, reloadCount]);
+  }, [workspace, fail, reloadCount]);
 
   const filtered = useMemo(() => {
     if (!rows) return [];
@@ -94,56 +123,72 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
       if (filters.status && row.status !== filters.status) return false;
       const triage = triages.get(row.id);
       if (filters.category && !triage?.categories.includes(filters.category as never)) return false;
-      const o = opened.get(row.id);
+      const o = bodies.get(row.id);
       const body = o && o !== 'failed' ? o : null;
       const region = triage?.verifiedRegion ?? body?.region ?? null;
       if (filters.region && region !== filters.region) return false;
-      if (search && !(body?.narrative.toLocaleLowerCase().includes(search) || triage?.publicSummary.toLocaleLowerCase().includes(search))) return false;
+      if (search && !(body?.search.includes(search) || triage?.publicSummary.toLocaleLowerCase().includes(search))) return false;
       return true;
     });
-  }, [rows, triages, opened, filters]);
+  }, [rows, triages, bodies, filters]);
 
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
   const visible = filtered.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  visibleRef.current = rowsToPrioritise(filters, visible.map((row) => row.id));
+  const isPageOpened = visible.every((row) => bodies.has(row.id));
 
-  // Ready: every report listed, triage opened (so every filter works) and the first page decrypted.
-  const isReady = rows !== null && triages.size + rows.filter((r) => !r.triage).length >= rows.length && visible.every((row) => opened.has(row.id));
+  // Bodies: the visible page first (unless a filter on an encrypted field chose it), then untriaged reports, then the
+  // rest; the order of the requests depends on nothing the server does not know (lib/review/inbox-bodies.ts).
   useEffect(() => {
-    if (isReady && !readyMeasuredRef.current) {
+    if (!rows) return;
+    const order = fillOrder(rows, triageRecordsRef.current);
+    const prefetched = prefetchRef.current ?? undefined;
+    prefetchRef.current = null;
+    const loader = startBodyLoader({
+      order,
+      done: new Set(bodiesRef.current.keys()),
+      prefetched,
+      visible: () => visibleRef.current,
+      fetchSealed: fetchSealedReports,
+      open: async (row) => summariseOpenedRow(await openRow(workspace, row)),
+      onOpened: (results) =>
+        setBodies((previous) => {
+          const next = new Map(previous);
+          for (const [id, state] of results) next.set(id, state);
+          return next;
+        }),
+      onError: fail,
+    });
+    return loader.stop;
+  }, [rows, workspace, fail]);
+
+  // Ready: every report listed with its triage opened (so every filter works) and the first page's bodies opened,
+  // rendered. Measured once, from the moment the workspace was unlocked and this view mounted.
+  useEffect(() => {
+    if (rows !== null && isPageOpened && !readyMeasuredRef.current) {
       readyMeasuredRef.current = true;
       performance.measure('qorgau:inbox:ready', { start: loadStartRef.current, end: performance.now() });
     }
-  }, [isReady]);
+  }, [rows, isPageOpened]);
   useEffect(() => {
     if (filterStartRef.current === null) return;
     performance.measure('qorgau:inbox:filter', { start: filterStartRef.current, end: performance.now() });
     filterStartRef.current = null;
   }, [filtered]);
-
-  // Decrypt the visible rows first, then everything else in the background, yielding between batches.
   useEffect(() => {
-    if (!rows) return;
-    let isCancelled = false;
-    const order = [...visible, ...rows];
-    void (async () => {
-      for (let i = 0; i < order.length && !isCancelled; i += BATCH) {
-        const batch = order.slice(i, i + BATCH).filter((row) => !openedRef.current.has(row.id));
-        if (batch.length === 0) continue;
-        const results = await Promise.all(batch.map((row) => openRow(workspace, row).catch(() => 'failed' as const)));
-        if (isCancelled) return;
-        setOpened((previous) => {
-          const next = new Map(previous);
-          batch.forEach((row, index) => next.set(row.id, results[index]!));
-          return next;
-        });
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-    })();
-    return () => {
-      isCancelled = true;
-    };
-    // Restarts when the visible page changes, so that page is decrypted first.
-  }, [rows, workspace, page, filters]);
+    if (pageStartRef.current === null || !isPageOpened) return;
+    performance.measure('qorgau:inbox:page', { start: pageStartRef.current, end: performance.now() });
+    pageStartRef.current = null;
+  }, [page, isPageOpened]);
+
+  // Every body opened (search covers everything from now on): measured once, for the benchmark.
+  const isAllOpened = rows !== null && rows.every((row) => bodies.has(row.id));
+  useEffect(() => {
+    if (isAllOpened && !allMeasuredRef.current) {
+      allMeasuredRef.current = true;
+      performance.measure('qorgau:inbox:all-bodies', { start: loadStartRef.current, end: performance.now() });
+    }
+  }, [isAllOpened]);
 
   if (selected) {
     return (
@@ -153,7 +198,7 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
         reportId={selected}
         onBack={() => {
           setSelected(null);
-          setOpened(new Map());
+          // Status, assignee and triage may have changed; bodies never do, so the opened ones are kept.
           setReloadCount((n) => n + 1);
         }}
         onExpired={onExpired}
@@ -166,6 +211,16 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
     setFilters((f) => ({ ...f, [name]: value }));
     setPage(0);
   };
+  const turnPage = (delta: number) => {
+    pageStartRef.current = performance.now();
+    setPage((p) => p + delta);
+  };
+
+  const total = rows?.length ?? 0;
+  const openedCount = rows ? rows.reduce((n, row) => n + (bodies.has(row.id) ? 1 : 0), 0) : 0;
+  const regionWaiting = rows ? rows.reduce((n, row) => n + (!triages.get(row.id)?.verifiedRegion && !bodies.has(row.id) ? 1 : 0), 0) : 0;
+  const isSearchPartial = filters.search.trim() !== '' && openedCount < total;
+  const isRegionPartial = filters.region !== '' && regionWaiting > 0;
 
   return (
     <section aria-labelledby="inbox-title">
@@ -185,28 +240,38 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
             <TermSelect label={t('staff.inbox.region')} all={t('staff.inbox.all')} terms={REGIONS} locale={locale} value={filters.region} onChange={setFilter('region')} />
           </div>
           <p role="status" className="help">
-            {t('staff.inbox.count', { count: filtered.length })} · {t('staff.inbox.decrypted', { done: opened.size, total: rows.length })}
+            {t('staff.inbox.count', { count: filtered.length })} · {t('staff.inbox.decrypted', { done: openedCount, total })}{' '}
+            {openedCount < total ? <progress max={total} value={openedCount} aria-label={t('staff.inbox.decryptingLabel')} /> : null}
           </p>
+          {isSearchPartial || isRegionPartial ? (
+            <p className="warn" data-testid="inbox-partial">
+              {isSearchPartial ? t('staff.inbox.searchPartial', { done: openedCount, total }) : null}
+              {isSearchPartial && isRegionPartial ? ' ' : null}
+              {isRegionPartial ? t('staff.inbox.regionPartial', { count: regionWaiting }) : null}
+            </p>
+          ) : null}
           {filtered.length === 0 ? <p>{t('staff.inbox.empty')}</p> : null}
           <ul className="report-list" data-testid="inbox-list">
             {visible.map((row) => {
-              const o = opened.get(row.id);
+              const o = bodies.get(row.id);
               const triage = triages.get(row.id);
               const body = o && o !== 'failed' ? o : null;
               const region = triage?.verifiedRegion ?? body?.region ?? null;
               const month = triage?.verifiedMonth ?? body?.month ?? null;
+              // Region or month from the body, which is not opened yet.
+              const isWaiting = o === undefined && !(triage?.verifiedRegion && triage.verifiedMonth);
               return (
                 <li key={row.id} className="report-item" data-report-id={row.id}>
                   <button type="button" className="report-open" onClick={() => setSelected(row.id)}>
                     <span className={`status status-${row.status}`}>{labelOf(STATUSES, row.status, locale)}</span>
                     <span className="meta">
-                      {month ?? row.receivedDay.slice(0, 7)} · {region ? labelOf(REGIONS, region, locale) : t('staff.common.none')}
+                      {isWaiting ? '…' : `${month ?? row.receivedDay.slice(0, 7)} · ${region ? labelOf(REGIONS, region, locale) : t('staff.common.none')}`}
                     </span>
                     {triage && triage.categories.length > 0 ? (
                       <span className="meta">{triage.categories.map((c) => labelOf(CATEGORIES, c, locale)).join(', ')}</span>
                     ) : null}
                     <span className="first-line">
-                      {o === 'failed' ? t('staff.inbox.cannotOpen') : body ? firstLine(body.narrative) || t('staff.inbox.noNarrative') : '…'}
+                      {o === 'failed' ? t('staff.inbox.cannotOpen') : body ? body.firstLine || t('staff.inbox.noNarrative') : '…'}
                     </span>
                   </button>
                 </li>
@@ -214,9 +279,9 @@ export function Inbox({ locale, workspace, onExpired }: Props) {
             })}
           </ul>
           <div className="pager">
-            <button type="button" className="button secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>{t('staff.inbox.previous')}</button>
+            <button type="button" className="button secondary" disabled={page === 0} onClick={() => turnPage(-1)}>{t('staff.inbox.previous')}</button>
             <span>{t('staff.inbox.page', { page: page + 1, pages })}</span>
-            <button type="button" className="button secondary" disabled={page + 1 >= pages} onClick={() => setPage((p) => p + 1)}>{t('staff.inbox.next')}</button>
+            <button type="button" className="button secondary" disabled={page + 1 >= pages} onClick={() => turnPage(1)}>{t('staff.inbox.next')}</button>
           </div>
         </>
       )}
