@@ -77,7 +77,11 @@ function retryingTransactions(client: Db): Db {
   });
 }
 
-const providers = new WeakMap<Db, 'sqlite' | 'postgresql'>();
+// On globalThis, not in this module: Next bundles this file into several server chunks (the routes', and
+// instrumentation.ts's maintenance), each with its own module state, while the one client lib/db.ts opens is shared
+// through globalThis. A per-module map would not know a client another chunk opened.
+const globalForProviders = globalThis as unknown as { qorgauDbProviders?: WeakMap<Db, 'sqlite' | 'postgresql'> };
+const providers = (globalForProviders.qorgauDbProviders ??= new WeakMap<Db, 'sqlite' | 'postgresql'>());
 
 /** Which database a client opened with `openDb` talks to (for the few raw SQL statements). */
 export function providerOfDb(db: Db): 'sqlite' | 'postgresql' {
