@@ -60,6 +60,9 @@ const Schema = z.object({
   // Global intake limits (not per sender: nothing about senders is kept).
   QORGAU_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   QORGAU_INTAKE_PER_HOUR: z.coerce.number().int().min(1).default(1200),
+  // Seconds from start-up to the first housekeeping run (then hourly): expired uploads, spent proofs of work, ended
+  // limit windows, retention.
+  QORGAU_MAINTENANCE_FIRST_RUN_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   QORGAU_ONION_LOCATION: z
     .url()
     .refine((url) => /^http:\/\/[a-z2-7]{56}\.onion(\/|$)/.test(url), 'must be an http://<56 characters>.onion URL')

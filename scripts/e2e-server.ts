@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     // unless QORGAU_E2E_INTAKE_PER_HOUR is given).
     QORGAU_INTAKE_PER_MINUTE: process.env.QORGAU_E2E_INTAKE_PER_MINUTE ?? '100000',
     QORGAU_INTAKE_PER_HOUR: process.env.QORGAU_E2E_INTAKE_PER_HOUR ?? process.env.QORGAU_E2E_INTAKE_PER_MINUTE ?? '100000',
+    // The housekeeping test runs the first housekeeping within seconds rather than a minute.
+    ...(process.env.QORGAU_E2E_MAINTENANCE_FIRST_RUN_SECONDS ? { QORGAU_MAINTENANCE_FIRST_RUN_SECONDS: process.env.QORGAU_E2E_MAINTENANCE_FIRST_RUN_SECONDS } : {}),
     // Attachments on S3-compatible object storage: the object-storage test starts its own S3
     // server and passes its settings in; everything else keeps the local disk.
     ...(process.env.QORGAU_ATTACHMENT_STORAGE === 's3' ? pick(process.env, S3_VARIABLES) : {}),

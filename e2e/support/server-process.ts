@@ -1,9 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { TServerInfo } from './server';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+
+/** Whether something listens on 127.0.0.1:`port` (a TCP connection, closed at once: no HTTP request). */
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 /**
  * A Qorgau server of its own (scripts/e2e-server.ts on another port and folder) for benchmarks and
@@ -24,7 +37,7 @@ export class ServerProcess {
   }
 
   /** Starts it (fresh, or on the same data with `keep`) and waits until it answers. */
-  async start(options: { keep?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  async start(options: { keep?: boolean; timeoutMs?: number; probe?: 'health' | 'port' } = {}): Promise<void> {
     this.child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/e2e-server.ts'], {
       cwd: root,
       env: {
@@ -41,7 +54,8 @@ export class ServerProcess {
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error('the server exited while starting');
       try {
-        if ((await fetch(`${this.baseUrl}/api/health`)).ok) return;
+        // `port` waits without sending any HTTP request, for tests of what a server does before its first one.
+        if (options.probe === 'port' ? await acceptsConnections(this.port) : (await fetch(`${this.baseUrl}/api/health`)).ok) return;
       } catch {
         // not up yet
       }
