@@ -42,6 +42,56 @@ test('reporter and reviewer talk through the receipt, everything sealed', async 
   }
 });
 
+/** A small JPEG-shaped photo whose EXIF holds a GPS position the browser must strip. */
+function photoWithGps(): Buffer {
+  const seg = (marker: number, payload: Buffer) => Buffer.concat([Buffer.from([0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 255]), payload]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    seg(0xe0, Buffer.from('JFIF\0\x01\x01')),
+    seg(0xe1, Buffer.from('Exif\0\0GPSLatitude 43.2389 follow-up-gps')),
+    seg(0xdb, Buffer.alloc(65)),
+    seg(0xda, Buffer.alloc(10)),
+    Buffer.from('follow-up photo data'),
+    Buffer.from([0xff, 0xd9]),
+  ]);
+}
+
+test('the reporter answers with a photo: the picker speaks Kazakh, the file is listed without its location, and it is stored whole', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/kk');
+  const receipt = await submitThroughForm(page, { narrative: 'Жауапқа фото қосу сынағы' });
+  await openFollowUp(page, { locale: 'kk', receipt });
+
+  // The visible button is the page's own, in Kazakh; the browser's control ("Choose Files / No file chosen") is hidden.
+  await expect(page.locator('label[for="reply-files"].button')).toHaveText('Файлдарды таңдау');
+  await expect(page.locator('#reply-files')).not.toBeInViewport();
+  await page.locator('#reply-files').setInputFiles([{ name: 'IMG_2031_Almaty.jpg', mimeType: 'image/jpeg', buffer: photoWithGps() }]);
+  const listed = page.getByTestId('reply-file-list').locator('li');
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toContainText('Орын мен құрылғы туралы деректер жойылды');
+
+  await answerInFollowUp(page, { locale: 'kk', text: 'Суретті жібердім.' });
+  await expect(page.getByTestId('reply-file-list')).toHaveCount(0);
+
+  const db = await e2eDb();
+  try {
+    const row = await reportForReceipt(db, receipt);
+    const stored = await db.attachment.findMany({ where: { reportId: row.id } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ isComplete: true, index: 0 });
+    const reviewer = await demoReviewer(db);
+    const opened = await openStoredReport({ report: row, reviewerId: reviewer.id, keys: reviewer.keys, directory: reviewer.directory });
+    const answer = await db.message.findFirstOrThrow({ where: { reportId: row.id, direction: 'to-reviewers' } });
+    const read = await openMessage({ envelope: JSON.parse(answer.sealed), reportId: row.id, dataKey: opened.dataKey, reporterSigningKey: opened.reporterSigningKey, directory: reviewer.directory });
+    const body = ZReporterMessageBody.parse(JSON.parse(read.text));
+    expect(body.text).toBe('Суретті жібердім.');
+    expect(body.attachments).toEqual([expect.objectContaining({ index: 0, type: 'image/jpeg', metadataRemoved: true })]);
+    expect(body.attachments[0]!.name).not.toContain('Almaty');
+  } finally {
+    await db.$disconnect();
+  }
+});
+
 test('a mistyped receipt is caught in the browser; an unknown one gets the uniform answer', async ({ page }) => {
   const followUpRequests: string[] = [];
   page.on('request', (r) => {

@@ -10,6 +10,7 @@ import { labelOf, REGIONS } from '@/lib/taxonomy/terms';
 import { QUICK_EXIT_EVENT } from '../quick-exit';
 import { CryptoUnavailable } from './crypto-unavailable';
 import { errorMessage } from './error-message';
+import { FilePicker } from './file-picker';
 import { format } from './format';
 import { useCryptoStatus } from './use-crypto-status';
 
@@ -176,17 +177,43 @@ export function FollowUpView({ locale, strings, pinnedKey, limits }: { locale: L
           </div>
           <div className="field">
             <label htmlFor="reply-files">{strings.report.filesLabel}</label>
-            <input
+            <FilePicker
               id="reply-files"
-              type="file"
-              multiple
+              buttonText={strings.report.filesChoose}
               onChange={async (e) => {
-                const chosen = Array.from(e.target.files ?? []).filter((file) => file.size <= limits.maxFileMiB * 1024 * 1024).slice(0, limits.maxFiles);
+                const input = e.target;
+                const chosen = Array.from(input.files ?? []);
+                // As in the report form: say what was left out and why, never drop a file silently.
+                const problems: string[] = [];
+                if (files.length + chosen.length > limits.maxFiles) problems.push(format(strings.report.filesTooMany, { count: limits.maxFiles }));
                 const prepared: TPreparedFile[] = [];
-                for (const [i, file] of chosen.entries()) prepared.push(await prepareFile(file, session.nextIndex + i + 1));
-                setFiles(prepared);
+                for (const file of chosen.slice(0, Math.max(0, limits.maxFiles - files.length))) {
+                  if (file.size > limits.maxFileMiB * 1024 * 1024) {
+                    problems.push(format(strings.report.filesTooBig, { name: file.name, size: limits.maxFileMiB }));
+                    continue;
+                  }
+                  prepared.push(await prepareFile(file, session.nextIndex + files.length + prepared.length + 1));
+                }
+                setFiles((current) => [...current, ...prepared]);
+                setError(problems.length ? problems.join(' ') : null);
+                input.value = '';
               }}
             />
+            {files.length > 0 ? (
+              <ul className="files" data-testid="reply-file-list">
+                {files.map((file, i) => (
+                  <li key={`${file.name}-${i}`}>
+                    <span>
+                      {file.name} · {Math.max(1, Math.round(file.blob.size / 1024))} KiB
+                    </span>
+                    {file.metadataRemoved ? <span className="ok">{strings.report.filesCleaned}</span> : <span className="warn">{strings.report.filesMetadataWarning}</span>}
+                    <button type="button" className="link" onClick={() => setFiles(files.filter((_, j) => j !== i))}>
+                      {strings.report.filesRemove}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </div>
           {error ? (
             <p className="error" role="alert">

@@ -11,6 +11,7 @@ import { CATEGORIES, HARMS, IDENTITIES, PERPETRATORS, POLICE_OUTCOMES, REGIONS, 
 import { QUICK_EXIT_EVENT } from '../quick-exit';
 import { CryptoUnavailable } from './crypto-unavailable';
 import { errorMessage } from './error-message';
+import { FilePicker } from './file-picker';
 import { format } from './format';
 import { ReceiptView } from './receipt-view';
 import { useCryptoStatus } from './use-crypto-status';
@@ -316,7 +317,7 @@ export function ReportForm({ locale, strings, pinnedKey, limits, currentMonth }:
         <Field id="files" label={s.filesLabel} help={format(s.filesHelp, { count: limits.maxFiles, size: limits.maxFileMiB })} error={errors.files}>
           {(describedBy) => (
             <>
-              <input id="files" type="file" multiple aria-describedby={describedBy} onChange={(e) => void addFiles(e.target.files).then(() => (e.target.value = ''))} />
+              <FilePicker id="files" buttonText={s.filesChoose} describedBy={describedBy} onChange={(e) => void addFiles(e.target.files).then(() => (e.target.value = ''))} />
               {form.files.length > 0 ? (
                 <ul className="files" data-testid="file-list">
                   {form.files.map((file, i) => (
