@@ -10,7 +10,7 @@ import { ZReporterMessageBody, ZReportPayload } from '@/lib/reports/report-paylo
 import { answerInFollowUp, demoReviewer, e2eDb, openFollowUp, reportForReceipt, submitThroughForm, uploadsDir } from '../support/reporter';
 
 /**
- * Issue 4, "Done when": a person reports an incident with a photo from a phone-sized browser, in Russian, Kazakh
+ * Issue 4, "Done when": a person reports an incident with a photo (and a PDF) from a phone-sized browser, in Russian, Kazakh
  * and English; keeps the receipt (copy button, typed confirmation); comes back later in a fresh browser, reads a
  * reviewer's reply and answers it with a text and a file. The reviewer's side goes through lib/crypto as a
  * reviewer's browser would; it checks that the photo arrived without its EXIF block and still decodes.
@@ -76,6 +76,7 @@ for (const locale of ['ru', 'kk', 'en'] as const) {
     test.setTimeout(180_000);
     const words = replies[locale];
     const stamp = Date.now().toString(36);
+    const pdf = Buffer.from(`%PDF-1.4\n% statement ${stamp}\n%%EOF\n`);
 
     // 1. The report, with a photo, on a 360-pixel touch screen.
     const first = await newPhone(browser, locale);
@@ -89,9 +90,16 @@ for (const locale of ['ru', 'kk', 'en'] as const) {
     const fileName = `IMG_${stamp}.jpg`;
     const receipt = await submitThroughForm(page, {
       narrative: `${words.narrative} ${stamp}`,
-      files: [{ name: fileName, mimeType: 'image/jpeg', buffer: photo }],
-      // The reporter is told, in their language, that the photo's location and camera data were removed.
-      onFilesListed: (p) => expect(p.getByTestId('file-list')).toContainText(text(locale, 'report', 'filesCleaned')),
+      files: [
+        { name: fileName, mimeType: 'image/jpeg', buffer: photo },
+        { name: `statement-${stamp}.pdf`, mimeType: 'application/pdf', buffer: pdf },
+      ],
+      // The reporter is told, in their language, that the photo's location and camera data were removed, and that
+      // the PDF may carry hidden information that could not be removed.
+      onFilesListed: async (p) => {
+        await expect(p.getByTestId('file-list').locator('li').nth(0)).toContainText(text(locale, 'report', 'filesCleaned'));
+        await expect(p.getByTestId('file-list').locator('li').nth(1)).toContainText(text(locale, 'report', 'filesMetadataWarning'));
+      },
     });
     expect(receipt).toMatch(/^\d{28}$/);
     await expectFitsPhone(page, 'the receipt');
@@ -114,7 +122,12 @@ for (const locale of ['ru', 'kk', 'en'] as const) {
       const opened = await openStoredReport({ report: row, reviewerId: reviewer.id, keys: reviewer.keys, directory: reviewer.directory });
       const payload = ZReportPayload.parse(opened.report);
       expect(payload).toMatchObject({ language: locale, narrative: `${words.narrative} ${stamp}` });
-      const manifest = payload.attachments[0]!;
+      expect(payload.attachments).toHaveLength(2);
+      const manifest = payload.attachments.find((a) => a.type === 'image/jpeg')!;
+      const pdfManifest = payload.attachments.find((a) => a.type === 'application/pdf')!;
+      expect(pdfManifest.metadataRemoved).toBe(false);
+      const pdfRow = row.attachments.find((a) => a.index === pdfManifest.index)!;
+      expect((await decrypt({ ...pdfRow, key: pdfManifest.key, reportId: row.id, index: pdfManifest.index })).equals(pdf)).toBe(true);
       expect(manifest).toMatchObject({ type: 'image/jpeg', metadataRemoved: true });
       expect(manifest.name).not.toContain(stamp);
       const stored = row.attachments.find((a) => a.index === manifest.index)!;
