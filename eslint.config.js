@@ -34,9 +34,16 @@ export default tseslint.config(
     },
   },
   {
-    // lib/crypto is the door; the crypto benchmark measures the raw cipher behind it for comparison.
+    // lib/crypto is the door; the crypto benchmark measures the raw cipher behind it for comparison. Even there only
+    // the package's own entry point (which resolves to the ESM build for `import`), never a path into its files: a
+    // deep path can name the CommonJS build directly.
     files: ['lib/crypto/**', 'bench/crypto/**'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['libsodium*/**'], message: 'Import the libsodium package itself (its ESM build), never a file inside it: a deep path can reach the CommonJS build.' }] },
+      ],
+    },
   },
   {
     files: ['**/*.test.ts', 'e2e/**', 'bench/**'],

@@ -69,6 +69,20 @@ test('redirects, built static files and unknown pages carry the policy too', asy
   const asset = await request.get(scripts[0]!);
   expect(asset.status()).toBe(200);
   expectPolicy(asset, scripts[0]!);
+
+  // A file from public/, a built file that does not exist, an unknown API path and a refused method.
+  const publicFile = await request.get('/icon.svg');
+  expect(publicFile.status()).toBe(200);
+  expectPolicy(publicFile, '/icon.svg');
+  const missingAsset = await request.get('/_next/static/chunks/no-such-chunk.js');
+  expect(missingAsset.status()).toBe(404);
+  expectPolicy(missingAsset, '/_next/static/chunks/no-such-chunk.js');
+  const missingApi = await request.post('/api/no-such-route', { data: {} });
+  expect(missingApi.status()).toBe(404);
+  expectPolicy(missingApi, 'POST /api/no-such-route');
+  const wrongMethod = await request.delete('/api/health');
+  expect(wrongMethod.status()).toBe(405);
+  expectPolicy(wrongMethod, 'DELETE /api/health');
 });
 
 test('the onion address, when configured, is offered for the same path', async ({ request }) => {

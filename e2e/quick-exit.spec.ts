@@ -61,3 +61,26 @@ test('the quick exit is reachable by keyboard alone', async ({ page }) => {
   await page.keyboard.press('Enter');
   await page.waitForURL(`${exitUrl()}**`);
 });
+
+test('the quick exit wipes the form in memory: the event it sends first empties every answer', async ({ page }) => {
+  await serveNeutralSite(page);
+  await page.goto('/en/report');
+  await page.locator('#narrative').fill('Nobody may read this after the exit.');
+  await page.locator('form button[type=submit]').click();
+  await page.locator('#city').fill('A city nobody may read');
+
+  // What leaveNow() sends before it blanks the page and leaves, sent alone so the page stays to be looked at.
+  await page.evaluate(() => window.dispatchEvent(new Event('qorgau:quick-exit')));
+  await expect(page.locator('#city')).toHaveValue('');
+  await page.getByTestId('back').click();
+  await expect(page.locator('#narrative')).toHaveValue('');
+
+  // The button sends that event before it leaves.
+  const heard: string[] = [];
+  await page.exposeFunction('qorgauTestHeard', (what: string) => heard.push(what));
+  await page.evaluate(() => window.addEventListener('qorgau:quick-exit', () => void (window as unknown as { qorgauTestHeard: (w: string) => void }).qorgauTestHeard('wipe requested')));
+  await page.locator('#narrative').fill('Once more, then leave.');
+  await page.getByTestId('quick-exit').click();
+  await page.waitForURL(`${exitUrl()}**`);
+  expect(heard).toEqual(['wipe requested']);
+});

@@ -62,7 +62,14 @@ export const uploadsDir = () => path.join(e2eDir, 'uploads');
  */
 export async function submitThroughForm(
   page: Page,
-  answers: { narrative: string; city?: string; targetedOther?: string; files?: { name: string; mimeType: string; buffer: Buffer }[] },
+  answers: {
+    narrative: string;
+    city?: string;
+    targetedOther?: string;
+    files?: { name: string; mimeType: string; buffer: Buffer }[];
+    /** Called on the files step once the files are listed, before going on. */
+    onFilesListed?: (page: Page) => Promise<void>;
+  },
 ): Promise<string> {
   await page.getByTestId('start-report').click();
   await page.locator('#narrative').fill(answers.narrative);
@@ -82,6 +89,7 @@ export async function submitThroughForm(
   if (answers.files?.length) {
     await page.locator('#files').setInputFiles(answers.files);
     await page.getByTestId('file-list').locator('li').nth(answers.files.length - 1).waitFor();
+    await answers.onFilesListed?.(page);
   }
   await page.locator('form button[type=submit]').click();
   await page.locator('input[name=categories][value=police-and-law-enforcement]').check();

@@ -13,7 +13,7 @@
  */
 import { aeadOpen } from './aead';
 import { decodePublicB64Into, fromB64 } from './bytes';
-import { SIZE } from './domain';
+import { SIZE, TAG } from './domain';
 import { CryptoError } from './errors';
 import { SELF_TEST_EXPECTED, sequenceBytes } from './self-test';
 import type { Sodium } from './sodium';
@@ -77,7 +77,7 @@ function rawAeadOf(s: Sodium): RawModule | null {
 function checkRawAead(s: Sodium, raw: RawModule): void {
   const key = sequenceBytes(SIZE.key);
   const nonce = sequenceBytes(SIZE.xchachaNonce, 100);
-  const ad = s.from_string('qorgau/v1/self-test');
+  const ad = s.from_string(TAG.selfTest);
   const sealed = new Uint8Array(nonce.length + SELF_TEST_EXPECTED.aead.length / 2);
   sealed.set(nonce);
   sealed.set(s.from_hex(SELF_TEST_EXPECTED.aead), nonce.length);

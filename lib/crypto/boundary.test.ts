@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,5 +75,35 @@ describe('crypto boundary', () => {
       expect(readFileSync(path, 'utf8'), path).not.toMatch(/require\s*\(\s*["'`]libsodium/);
       expect(readFileSync(path, 'utf8'), path).not.toMatch(/Math\.random/);
     }
+  });
+});
+
+describe('the lint rules that guard the boundary (eslint.config.js)', () => {
+  const eslint = new ESLint({ cwd: root });
+  /** The rule ids ESLint reports for `code` as if it were the file `path` (relative to the project root). */
+  const rulesFor = async (path: string, code: string): Promise<string[]> => {
+    const [result] = await eslint.lintText(code, { filePath: join(root, path) });
+    return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+  };
+
+  it('refuse Math.random in app and library code', async () => {
+    for (const path of ['lib/ids.ts', 'lib/crypto/random.ts', 'app/page.tsx', 'scripts/demo.ts']) {
+      expect(await rulesFor(path, 'export const n = Math.random();\n'), path).toEqual(['no-restricted-properties']);
+    }
+  });
+
+  it('refuse libsodium outside lib/crypto, in any import form', async () => {
+    for (const code of ["import s from 'libsodium-wrappers-sumo';\nexport const x = s;\n", "export { default } from 'libsodium-wrappers';\n"]) {
+      expect(await rulesFor('lib/reports/x.ts', code), code).toEqual(['no-restricted-imports']);
+      expect(await rulesFor('app/x.tsx', code), code).toEqual(['no-restricted-imports']);
+    }
+    expect(await rulesFor('lib/reports/x.ts', "export const s = require('libsodium-wrappers-sumo');\n")).toContain('no-restricted-syntax');
+  });
+
+  it('allow lib/crypto the ESM entry point only: no require, no path into the package', async () => {
+    expect(await rulesFor('lib/crypto/x.ts', "import sodium from 'libsodium-wrappers-sumo';\nexport const s = sodium;\n")).toEqual([]);
+    expect(await rulesFor('lib/crypto/x.ts', "export const s = require('libsodium-wrappers-sumo');\n")).toContain('no-restricted-syntax');
+    const deep = "import s from 'libsodium-wrappers-sumo/dist/modules-sumo/libsodium-wrappers.js';\nexport const x = s;\n";
+    expect(await rulesFor('lib/crypto/x.ts', deep)).toEqual(['no-restricted-imports']);
   });
 });

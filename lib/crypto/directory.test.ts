@@ -97,17 +97,33 @@ describe('signed reviewer directory', () => {
         reviewers: [entryOf(alice), { ...entryOf(alice), id: 'mallory', signingPublicKey: other.signing.publicKey }],
       }),
     ).rejects.toMatchObject({ code: 'duplicate' });
-    // Build a signed duplicate by hand (a careless admin tool) and check the verifier refuses it too.
-    const body = JSON.parse(world.directory.signed.body) as { reviewers: unknown[]; serial: number };
-    body.reviewers.push(body.reviewers[0]);
-    const text = canonicalJson(body);
+    // One id listed twice with two different key sets: a reporter would seal to both, one of them perhaps not the
+    // reviewer's own. Refused on the id alone, not only because a key repeats.
+    const second = await createReviewerKeys();
+    const twice = { ...entryOf(alice), xwingPublicKey: second.xwing.publicKey, signingPublicKey: second.signing.publicKey };
+    await expect(signDirectory({ ...base, reviewers: [entryOf(alice), twice] })).rejects.toMatchObject({ code: 'duplicate' });
+    // Build signed duplicates by hand (a careless admin tool) and check the verifier refuses them too.
     const { s } = world;
     const { frame } = await import('./bytes');
-    const signature = s.crypto_sign_detached(frame('qorgau/v1/directory', [new TextEncoder().encode(text)]), world.org.secretKey);
-    const signed: TSignedDirectory = { ...world.directory.signed, body: text, signature: Buffer.from(signature).toString('base64url') };
-    await expect(verifyDirectory({ signed, pinnedKeys: [world.org.publicKey], now: NOW })).rejects.toMatchObject({
-      code: 'duplicate',
+    const signedWith = (body: unknown): TSignedDirectory => {
+      const text = canonicalJson(body);
+      const signature = s.crypto_sign_detached(frame('qorgau/v1/directory', [new TextEncoder().encode(text)]), world.org.secretKey);
+      return { ...world.directory.signed, body: text, signature: Buffer.from(signature).toString('base64url') };
+    };
+    const body = JSON.parse(world.directory.signed.body) as { reviewers: Record<string, unknown>[]; serial: number };
+    const sameEntry = structuredClone(body);
+    sameEntry.reviewers.push(sameEntry.reviewers[0]!);
+    const sameIdOtherKeys = structuredClone(body);
+    sameIdOtherKeys.reviewers.push({
+      ...sameIdOtherKeys.reviewers[0]!,
+      xwingPublicKey: Buffer.from(second.xwing.publicKey).toString('base64url'),
+      signingPublicKey: Buffer.from(second.signing.publicKey).toString('base64url'),
     });
+    for (const duplicated of [sameEntry, sameIdOtherKeys]) {
+      await expect(verifyDirectory({ signed: signedWith(duplicated), pinnedKeys: [world.org.publicKey], now: NOW })).rejects.toMatchObject({
+        code: 'duplicate',
+      });
+    }
   });
 
   it('refuses a key injected into the stored directory', async () => {

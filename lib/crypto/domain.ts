@@ -1,6 +1,8 @@
 /**
  * Every domain tag, KDF context, subkey id and size of protocol v1, in one place. docs/crypto.md lists the same
- * values; domain.test.ts checks that each tag is unique, starts with `qorgau/v1/` and appears in the document.
+ * values; domain.test.ts checks that each tag is unique and starts with `qorgau/v1/`, that the document's tag, KDF
+ * and size tables list exactly these (sizes also against libsodium's constants), and that no other file of lib/crypto
+ * spells a tag or KDF context itself.
  */
 
 /** Domain tags: the first bytes of every AEAD associated-data string, signed message and hashed/KDF input. */
@@ -28,6 +30,7 @@ export const TAG = {
   powChallenge: 'qorgau/v1/pow-challenge',
   powSolution: 'qorgau/v1/pow-solution',
   testDrbg: 'qorgau/v1/test-drbg',
+  selfTest: 'qorgau/v1/self-test',
 } as const;
 
 /** crypto_kdf_derive_from_key contexts (exactly 8 bytes) and subkey ids. */
@@ -36,6 +39,7 @@ export const KDF = {
   recovery: { context: 'QRGrcov1', wrapKey: 1 },
   receipt: { context: 'QRGrcpt1', accessToken: 1, reporterKey: 2, reporterSigningSeed: 3 },
   report: { context: 'QRGrept1', bodyKey: 1, messageKey: 2 },
+  selfTest: { context: 'QRGtest1', check: 1 },
 } as const;
 
 /** Sizes in bytes. */

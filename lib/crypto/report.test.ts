@@ -7,7 +7,7 @@ import { BUCKETS, TAG } from './domain';
 import { grantReportAccess } from './grant';
 import { kemWrap } from './kem-wrap';
 import { reportKeyCommitment } from './report-key';
-import { openReportAsReporter, openReportAsReviewer, sealReport, type TReportEnvelope } from './report';
+import { openReportAsReporter, openReportAsReviewer, openReportBody, sealReport, type TReportEnvelope } from './report';
 import { createReceipt, deriveReporterKeysWith } from './receipt';
 import { createWorld, CHEAP_KDF, flipBit } from './test-fixtures';
 import type { ReportDataKey } from './types';
@@ -98,6 +98,12 @@ describe('report envelope', () => {
     // Body of report B under header of report A.
     const other = await sealReport({ reportId: OTHER_ID, report: 'b', directory: world.directory, reporter: world.reporter });
     await expect(openReportAsReviewer({ envelope: { ...envelope, body: other.envelope.body }, reviewerId: 'alice', keys: alice.keys })).rejects.toMatchObject({ code: 'decrypt_failed' });
+    // The body's associated data binds the report id on its own, not only through the key commitment: someone who
+    // knows the data key (the reporter) and recomputes the commitment for another id still cannot move the body.
+    const opened = await openReportAsReviewer({ envelope, reviewerId: 'alice', keys: alice.keys });
+    const recommitted = { ...envelope, reportId: OTHER_ID, commitment: b64(reportKeyCommitment(world.s, opened.dataKey, OTHER_ID)) };
+    expect(() => openReportBody(world.s, recommitted, opened.dataKey)).toThrow(expect.objectContaining({ code: 'decrypt_failed' }));
+    expect(openReportBody(world.s, envelope, opened.dataKey).report).toBe('a');
     // Bob's entry relabelled as Alice's.
     const bobEntry = envelope.recipients.find((r) => r.reviewerId === 'bob')!;
     const recipients = [{ ...bobEntry, reviewerId: 'alice' }];

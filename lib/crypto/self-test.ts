@@ -6,6 +6,7 @@
  * The expected values were produced by libsodium 1.0.22; self-test.test.ts cross-checks the BLAKE2b, Ed25519 and
  * HMAC ones against Node's independent OpenSSL implementations.
  */
+import { KDF, TAG } from './domain';
 import { CryptoError } from './errors';
 import type { Sodium } from './sodium';
 
@@ -51,10 +52,10 @@ function runChecks(s: Sodium): void {
   const key = sequenceBytes(32);
   const nonce = sequenceBytes(24, 100);
   const message = s.from_string('qorgau self-test');
-  const ad = s.from_string('qorgau/v1/self-test');
+  const ad = s.from_string(TAG.selfTest);
 
   check(hash(message) === E.blake2b, 'BLAKE2b');
-  check(hex(s.crypto_kdf_derive_from_key(32, 1, 'QRGtest1', key)) === E.kdf, 'crypto_kdf');
+  check(hex(s.crypto_kdf_derive_from_key(32, KDF.selfTest.check, KDF.selfTest.context, key)) === E.kdf, 'crypto_kdf');
 
   const sealed = s.crypto_aead_xchacha20poly1305_ietf_encrypt(message, ad, null, nonce, key);
   check(hex(sealed) === E.aead, 'XChaCha20-Poly1305 encrypt');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, today } from '../ids';
 import { migrate } from './migrate';
+import { openDb, providerOf, providerOfDb } from './open-db';
 import { createTestDatabase, postgresTestUrl, testProviders, type TTestDatabase } from './test-database';
 
 if (process.env.QORGAU_REQUIRE_POSTGRES === '1' && !postgresTestUrl()) {
@@ -235,6 +236,32 @@ describe('SQLite transactions when another connection commits first', () => {
     } finally {
       if (other.inTransaction) other.exec('ROLLBACK');
       other.close();
+      await t.drop();
+    }
+  });
+});
+
+describe('the driver adapter follows DATABASE_URL (lib/db.ts opens the app database with openDb)', () => {
+  it('a file: URL means SQLite; a postgres:// or postgresql:// URL means PostgreSQL', () => {
+    expect(providerOf('file:./var/qorgau.db')).toBe('sqlite');
+    expect(providerOf('postgres://u:p@127.0.0.1:5432/q')).toBe('postgresql');
+    expect(providerOf('postgresql://u:p@127.0.0.1:5432/q')).toBe('postgresql');
+  });
+
+  it.each(testProviders())('on %s the client opened for the URL talks to that database', async (provider) => {
+    const t = await createTestDatabase(provider);
+    const db = await openDb(t.url);
+    try {
+      expect(providerOfDb(db)).toBe(provider);
+      if (provider === 'sqlite') {
+        const [mode] = await db.$queryRawUnsafe<{ journal_mode: string }[]>('PRAGMA journal_mode');
+        expect(mode?.journal_mode).toBe('wal');
+      } else {
+        const [row] = await db.$queryRawUnsafe<{ version: string }[]>('SELECT version() AS version');
+        expect(row?.version).toMatch(/^PostgreSQL 15\./);
+      }
+    } finally {
+      await db.$disconnect();
       await t.drop();
     }
   });

@@ -15,6 +15,7 @@ import {
 import { localDiskStorage } from '@/lib/attachments/storage';
 import { storeChunk, getUploadStatus } from '@/lib/attachments/store-chunk';
 import { cleanUpStaleUploads } from '@/lib/attachments/clean-up-uploads';
+import { runMaintenance } from '@/lib/maintenance/run-maintenance';
 import { UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
 import { testProviders } from '@/lib/db/test-database';
 import { addReporterMessage } from '@/lib/followup/add-reporter-message';
@@ -180,6 +181,23 @@ describe.each(testProviders())('anonymous intake on %s', (provider) => {
       const a = await refused(getUploadStatus({ db: f.t.db, serverSecret: f.settings.serverSecret, accessToken: other.reporter.accessToken, attachmentId: id }));
       const b = await refused(getUploadStatus({ db: f.t.db, serverSecret: f.settings.serverSecret, accessToken: sub.reporter.accessToken, attachmentId: newId() }));
       expect([a.status, b.status]).toEqual([404, 404]);
+    });
+
+    it('keep an unfinished upload through its expiry day and let the hourly maintenance remove it the day after', async () => {
+      const id = newId();
+      const sub = await buildSubmission(f, report, [{ id, index: 0, encryptedSize: attachmentEncryptedSize(10) }]);
+      await submitReport({ db: f.t.db, request: sub.request, settings: f.settings });
+      const day = 86_400_000;
+      const maintain = (now: Date) => runMaintenance({ db: f.t.db, storage, serverSecret: f.settings.serverSecret, now });
+      // Up to and including the expiry day (today + uploadExpiryDays) the reporter may still resume.
+      for (const days of [0, 1, f.settings.uploadExpiryDays]) {
+        await maintain(new Date(Date.now() + days * day));
+        expect(await f.t.db.attachment.findUnique({ where: { id } }), `after ${days} days`).not.toBeNull();
+      }
+      const { staleUploads } = await maintain(new Date(Date.now() + (f.settings.uploadExpiryDays + 1) * day));
+      expect(staleUploads).toBeGreaterThanOrEqual(1);
+      expect(await f.t.db.attachment.findUnique({ where: { id } })).toBeNull();
+      expect(await f.t.db.report.findUniqueOrThrow({ where: { id: sub.reportId } })).toMatchObject({ isComplete: true, missingAttachments: 1 });
     });
 
     it('remove unfinished uploads after their expiry and count them as missing', async () => {
