@@ -41,7 +41,8 @@ process.env.QORGAU_E2E_DIR ??= path.join('var', 'bench-stats');
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;
 function stop(code: number): never {
-  server?.kill('SIGTERM');
+  // The whole process group: the server script's `next start` child must not outlive the bench on its port.
+  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
   void browser?.close();
   process.exit(code);
 }
@@ -56,6 +57,7 @@ async function startServer(options: { keep: boolean }): Promise<void> {
     cwd: repoRoot,
     env: { ...process.env, QORGAU_E2E_PORT: PORT, QORGAU_E2E_KEEP: options.keep ? '1' : '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
   });
   for (let i = 0; i < 240; i += 1) {
     try {
