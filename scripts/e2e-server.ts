@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   // and starts it again); otherwise every start is a fresh deployment.
   if (process.env.QORGAU_E2E_KEEP === '1' && fs.existsSync(serverJson)) {
     const { env } = JSON.parse(fs.readFileSync(serverJson, 'utf8')) as { env: Record<string, string> };
+    // As a deployment's upgrade would: a database kept from an older build gets the migrations added since.
+    await migrate(env.DATABASE_URL!);
     return startNext(env, 'a');
   }
   fs.rmSync(dir, { recursive: true, force: true });

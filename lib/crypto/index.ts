@@ -99,6 +99,7 @@ export {
 } from './message';
 export { createTeamKey, openTeamKey, sealTeamKeyForReviewers, ZTeamKeyEnvelope, type TTeamKeyEnvelope } from './team-key';
 export {
+  checkTeamRecord,
   openTeamRecord,
   openTeamRecords,
   sealTeamRecord,

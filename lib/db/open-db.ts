@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { Database as SqliteConnection } from 'better-sqlite3';
 import type { PrismaClient } from '@/generated/sqlite/client';
 
 /**
@@ -28,7 +29,18 @@ export async function openDb(url: string): Promise<Db> {
     import('@/generated/sqlite/client'),
     import('@prisma/adapter-better-sqlite3'),
   ]);
-  const client = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 5000 }) });
+  const adapter = new PrismaBetterSQLite3({ url, timeout: 5000 });
+  // Keep a handle on the connection the adapter opens, for the few reads that go around Prisma (sqliteConnectionOf).
+  let connection: SqliteConnection | undefined;
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => {
+    const opened = await connect();
+    const inner = (opened as unknown as { client?: SqliteConnection }).client;
+    if (!inner || typeof inner.prepare !== 'function' || typeof inner.pragma !== 'function') throw new Error('the SQLite adapter no longer exposes its connection');
+    connection = inner;
+    return opened;
+  };
+  const client = new SqliteClient({ adapter });
   // The adapter holds a single connection, so these per-connection settings apply to every query.
   await client.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await client.$queryRawUnsafe('PRAGMA synchronous = FULL');
@@ -40,6 +52,10 @@ export async function openDb(url: string): Promise<Db> {
   await client.$queryRawUnsafe('PRAGMA mmap_size = 1073741824');
   const db = retryingTransactions(client);
   providers.set(db, 'sqlite');
+  connections.set(db, () => {
+    if (!connection?.open) throw new Error('the SQLite connection is not open');
+    return connection;
+  });
   return db;
 }
 
@@ -80,8 +96,25 @@ function retryingTransactions(client: Db): Db {
 // On globalThis, not in this module: Next bundles this file into several server chunks (the routes', and
 // instrumentation.ts's maintenance), each with its own module state, while the one client lib/db.ts opens is shared
 // through globalThis. A per-module map would not know a client another chunk opened.
-const globalForProviders = globalThis as unknown as { qorgauDbProviders?: WeakMap<Db, 'sqlite' | 'postgresql'> };
+const globalForProviders = globalThis as unknown as {
+  qorgauDbProviders?: WeakMap<Db, 'sqlite' | 'postgresql'>;
+  qorgauDbConnections?: WeakMap<Db, () => SqliteConnection>;
+};
 const providers = (globalForProviders.qorgauDbProviders ??= new WeakMap<Db, 'sqlite' | 'postgresql'>());
+const connections = (globalForProviders.qorgauDbConnections ??= new WeakMap<Db, () => SqliteConnection>());
+
+/**
+ * The better-sqlite3 connection behind a SQLite client opened with `openDb`: the one connection Prisma's adapter
+ * uses for every query (so its PRAGMAs apply, and a statement run here takes turns with Prisma's like any other). For
+ * reads that Prisma's row mapping makes slow (the statistics stream); run each statement to completion
+ * synchronously (`all`, `get`, or an `iterate` drained before any await): the connection is shared.
+ * @throws Error when `db` is not a SQLite client from `openDb`, or its connection is closed
+ */
+export function sqliteConnectionOf(db: Db): SqliteConnection {
+  const connection = connections.get(db);
+  if (!connection) throw new Error('this database client is not a SQLite client opened with openDb');
+  return connection();
+}
 
 /** Which database a client opened with `openDb` talks to (for the few raw SQL statements). */
 export function providerOfDb(db: Db): 'sqlite' | 'postgresql' {

@@ -9,6 +9,15 @@ import { createTriageStreamDecoder, TriageStreamError, type TTriageStreamRow } f
 
 const day = '2026-11-01';
 
+/** The same bytes with a different last character: one whose unused low bits are not zero. */
+function strayBits(ciphertext: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const unused = ciphertext.length % 4 === 2 ? 4 : ciphertext.length % 4 === 3 ? 2 : 0;
+  if (unused === 0) throw new Error('this ciphertext has no trailing bits to disturb');
+  const last = alphabet.indexOf(ciphertext.at(-1)!);
+  return ciphertext.slice(0, -1) + alphabet[last | 1]!;
+}
+
 /** Reads a whole stream through the decoder, as the browser does. */
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<TTriageStreamRow[]> {
   const decoder = createTriageStreamDecoder();
@@ -30,6 +39,7 @@ describe.each(testProviders())('the statistics stream on %s', (provider) => {
   const expected: { id: string; status: string; data: unknown }[] = [];
   const kept: { id: string; data: unknown }[] = [];
   let damagedId = '';
+  const nonCanonicalIds: string[] = [];
 
   async function organisation(slug: string) {
     return t.db.organisation.create({ data: { id: newId(), slug, name: slug, signingPublicKey: new Uint8Array(32), createdDay: day } });
@@ -62,6 +72,16 @@ describe.each(testProviders())('the statistics stream on %s', (provider) => {
     damagedId = await report(ours.id, { status: 'in_review' });
     await t.db.triageRecord.create({ data: { id: newId(), recordId: damagedId, reportId: damagedId, organisationId: ours.id, epoch: 1, sealed: '{"not":"a record"}', updatedDay: day } });
     expected.push({ id: damagedId, status: 'in_review', data: null });
+    // Well-formed records whose ciphertext is not the canonical base64url text of its bytes (Node's decoder would
+    // take each: another alphabet, padding, a character outside the alphabet, stray trailing bits) go out as none,
+    // as lib/crypto's strict decoder would refuse them.
+    for (const damage of [(c: string) => c.replace(/[-_]/, '+'), (c: string) => `${c}==`, (c: string) => `${c.slice(0, 10)}.${c.slice(10)}`, strayBits]) {
+      const id = await report(ours.id, { status: 'verified' });
+      const sealed = await sealTeamRecord({ teamKey, recordId: id, kind: 'triage', data: { damaged: true } });
+      await t.db.triageRecord.create({ data: { id: newId(), recordId: id, reportId: id, organisationId: ours.id, epoch: teamKey.epoch, sealed: JSON.stringify({ ...sealed, ciphertext: damage(sealed.ciphertext) }), updatedDay: day } });
+      nonCanonicalIds.push(id);
+      expected.push({ id, status: 'verified', data: null });
+    }
     await report(ours.id, { status: 'new', isComplete: false });
     // A report still uploading is not listed, even with a record (which the triage route never allows).
     const unfinished = await report(ours.id, { status: 'in_review', isComplete: false });
@@ -87,7 +107,8 @@ describe.each(testProviders())('the statistics stream on %s', (provider) => {
       select: { recordId: true, reportId: true },
     });
     const byId = new Map(expected.map((e) => [e.id, e.status]));
-    const untriaged = expected.filter((e) => e.data === null && e.id !== damagedId).map((e): [string, string] => [e.id, e.status]);
+    const withRecord = new Set([damagedId, ...nonCanonicalIds]);
+    const untriaged = expected.filter((e) => e.data === null && !withRecord.has(e.id)).map((e): [string, string] => [e.id, e.status]);
     return [...records.map((r): [string, string] => [r.recordId, r.reportId ? byId.get(r.reportId)! : 'closed']), ...untriaged];
   }
 
@@ -97,6 +118,7 @@ describe.each(testProviders())('the statistics stream on %s', (provider) => {
     expect(rows).toHaveLength(expected.length + kept.length);
     // A stored record that is not a team record goes out as none; the others open with the team key.
     expect(rows.find((r) => r.id === damagedId)!.triage).toBeNull();
+    for (const id of nonCanonicalIds) expect(rows.find((r) => r.id === id)!.triage, id).toBeNull();
     const withRecord = rows.filter((r) => r.triage);
     const opened = await openTeamRecords({ teamKeys: [teamKey], records: withRecord.map((r) => r.triage), expectedKind: 'triage' });
     const data = new Map(withRecord.map((r, i) => [r.id, opened[i]!.ok ? opened[i]!.data : 'failed']));
