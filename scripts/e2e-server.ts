@@ -96,7 +96,10 @@ async function freshDatabaseUrl(): Promise<string> {
 
 function startNext(env: Record<string, string>, logMode: 'w' | 'a'): void {
   const log = fs.createWriteStream(path.join(dir, 'server.log'), { flags: logMode });
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', port, '-H', '127.0.0.1'], {
+  // QORGAU_E2E_NODE_ARGS (e.g. the intake benchmark's --cpu-prof) go to Node itself: Node refuses
+  // --cpu-prof in NODE_OPTIONS.
+  const nodeArgs = (process.env.QORGAU_E2E_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@
  * never sees the receipt. Afterwards `verifyIntake` checks every acknowledged submission is stored
  * and opens with the demo reviewer's key, and that nothing is half-stored.
  */
+import http from 'node:http';
 import {
   createReceipt,
   createReportId,
@@ -26,7 +27,8 @@ import { openStoredReport } from '@/lib/reports/open-stored-report';
 import type { TAttachmentAnnouncement } from '@/lib/reports/intake-schemas';
 
 export type TPrepared = { reportId: string; body: string };
-export type TOutcome = { reportId: string; status: number | 'network'; ms: number; at: number };
+/** One request's fate; `error` names what went wrong for a 'network' outcome (e.g. ECONNRESET). */
+export type TOutcome = { reportId: string; status: number | 'network'; ms: number; at: number; error?: string };
 
 const narrative = 'Меня задержали у клуба, в отделении били и требовали пароль от телефона. Қорқытты. '.repeat(20);
 
@@ -61,32 +63,97 @@ export async function prepareSubmission(options: {
   return { reportId, body, accessToken: reporter.accessToken };
 }
 
-/** Sends prepared submissions with `concurrency` workers until they run out or `durationMs` passes. */
+/**
+ * Sends prepared submissions with `concurrency` workers until they run out or `durationMs` passes.
+ * Each run opens its own keep-alive connections (see `drive`).
+ */
 export async function runLoad(options: { baseUrl: string; prepared: TPrepared[]; concurrency: number; durationMs: number; onTick?: (done: number) => void }): Promise<TOutcome[]> {
+  let next = 0;
+  return drive({
+    ...options,
+    take: () => {
+      const item = options.prepared[next++];
+      return item && { id: item.reportId, method: 'POST', path: '/api/reports', body: Buffer.from(item.body) };
+    },
+    // While the server is down (the crash run), wait for it rather than burn through the prepared
+    // submissions.
+    waitWhenDown: true,
+  });
+}
+
+/**
+ * The same load tool against one fixed request (e.g. GET /api/health) for `durationMs`: the rate
+ * the framework itself allows on this machine, for comparison with the intake's.
+ */
+export async function runRequests(options: { baseUrl: string; path: string; concurrency: number; durationMs: number }): Promise<TOutcome[]> {
+  let n = 0;
+  return drive({ ...options, take: () => ({ id: String(n++), method: 'GET', path: options.path }) });
+}
+
+type TRequest = { id: string; method: 'GET' | 'POST'; path: string; body?: Buffer };
+
+/** No request of the load may hang the run: a server that stops answering is a failed request. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * The worker loop behind runLoad and runRequests. It speaks HTTP/1.1 through node:http with a
+ * keep-alive pool of its own, opened when the run starts and closed when it ends: a pool shared with
+ * earlier requests (fetch's global one) can hold a connection the server closed after its 5 s
+ * keep-alive timeout while this process was busy preparing submissions and could not notice, and
+ * the first request sent on it fails (the "connection resets" earlier runs counted). node:http also
+ * costs the client a fraction of fetch's CPU, which it shares with the server on this machine.
+ */
+async function drive(options: { baseUrl: string; concurrency: number; durationMs: number; take: () => TRequest | undefined; onTick?: (done: number) => void; waitWhenDown?: boolean }): Promise<TOutcome[]> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const outcomes: TOutcome[] = [];
   const deadline = Date.now() + options.durationMs;
-  let next = 0;
   const worker = async () => {
-    while (Date.now() < deadline && next < options.prepared.length) {
-      const item = options.prepared[next++]!;
+    for (let item = Date.now() < deadline ? options.take() : undefined; item; item = Date.now() < deadline ? options.take() : undefined) {
       const started = performance.now();
       let status: number | 'network';
+      let error: string | undefined;
       try {
-        const response = await fetch(`${options.baseUrl}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: item.body });
-        status = response.status;
-        await response.arrayBuffer();
-      } catch {
+        status = await send(agent, new URL(item.path, options.baseUrl), item);
+      } catch (caught) {
         status = 'network';
+        error = networkErrorName(caught);
       }
-      outcomes.push({ reportId: item.reportId, status, ms: performance.now() - started, at: Date.now() });
+      outcomes.push({ reportId: item.id, status, ms: performance.now() - started, at: Date.now(), ...(error ? { error } : {}) });
       options.onTick?.(outcomes.length);
-      // While the server is down (the crash run), wait for it rather than burn through the
-      // prepared submissions.
-      if (status === 'network') await waitUntilUp(options.baseUrl, deadline);
+      if (status === 'network' && options.waitWhenDown) await waitUntilUp(options.baseUrl, deadline);
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
   return outcomes;
+}
+
+/** One request on the pool; resolves with the status once the whole answer has arrived. */
+function send(agent: http.Agent, url: URL, request: TRequest): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = request.body ? { 'content-type': 'application/json', 'content-length': request.body.byteLength } : {};
+    const outgoing = http.request(url, { method: request.method, agent, headers }, (response) => {
+      response.on('data', () => undefined);
+      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('error', reject);
+      // Cut off mid-answer (the crash run): 'end' never comes.
+      response.on('close', () => !response.complete && reject(Object.assign(new Error('answer cut off'), { code: 'ECONNRESET' })));
+    });
+    outgoing.setTimeout(REQUEST_TIMEOUT_MS, () => outgoing.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
+    outgoing.on('error', reject);
+    outgoing.end(request.body);
+  });
+}
+
+/** The innermost code or message of a failed request (fetch wraps the socket error in `cause`). */
+export function networkErrorName(error: unknown): string {
+  let current: unknown = error;
+  while ((current as { cause?: unknown } | null)?.cause) current = (current as { cause: unknown }).cause;
+  const { code, message } = (current ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === 'string' ? code : String(message ?? current);
 }
 
 async function waitUntilUp(baseUrl: string, deadline: number): Promise<void> {

@@ -1,5 +1,6 @@
 /**
- * npm run bench:intake [-- --crash]: sustained anonymous intake on one machine, with durability.
+ * npm run bench:intake [-- --crash] [-- --profile]: sustained anonymous intake on one machine,
+ * with durability.
  *
  * Starts the built app (run `npx next build` first) on 127.0.0.1:3600 with a throw-away SQLite
  * database, prepares real encrypted submissions with pre-solved proofs of work, and sends them with
@@ -9,9 +10,21 @@
  * unacknowledged may be half-stored. Side by side, the raw insert rate of the same database
  * (same schema, WAL, synchronous=FULL, one transaction per report with its envelopes and spent
  * challenge) is measured with better-sqlite3 directly.
+ *
+ * Just before the intake load, the same load tool sends GET /api/health (one `SELECT 1` through
+ * the same proxy.ts and route wrapper) for 5 s: `framework_req_per_s` is the rate Next.js itself
+ * allows on this machine, so a reader sees how much of the gap to the raw rate is the framework.
+ * The CPU used per acknowledged submission by the server's processes and by this load client
+ * (which shares the machine's cores) comes from /proc and process.cpuUsage(). With --profile the
+ * server runs under `node --cpu-prof` and the summary of its main thread during each phase is
+ * printed (bench/intake/cpu-profile.ts).
+ *
+ * Environment: BENCH_SECONDS (20), BENCH_CONCURRENCY (16), BENCH_SUBMISSIONS (6000 prepared),
+ * BENCH_FRAMEWORK_SECONDS (5), BENCH_PORT (3600), BENCH_DIR (var/bench-intake).
  * Prints a table and, last, one JSON line. Loopback only; bounded in time.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { migrate } from '@/lib/db/migrate';
@@ -19,12 +32,15 @@ import { openDb } from '@/lib/db/open-db';
 import { newId, today } from '@/lib/ids';
 import { demoReviewer } from '../../e2e/support/reporter';
 import { ServerProcess } from '../../e2e/support/server-process';
-import { percentile, prepareSubmissions, runLoad, verifyIntake } from './load';
+import { monotonicUs, printProfileSummary, summariseCpuProfiles } from './cpu-profile';
+import { percentile, prepareSubmissions, runLoad, runRequests, verifyIntake } from './load';
 
 const crash = process.argv.includes('--crash');
+const profile = process.argv.includes('--profile');
 const durationMs = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const prepareCount = Number(process.env.BENCH_SUBMISSIONS ?? 6000);
+const frameworkMs = Number(process.env.BENCH_FRAMEWORK_SECONDS ?? 5) * 1000;
 
 async function rawInsertRate(dir: string, sampleBody: string, seconds: number): Promise<number> {
   const file = path.join(dir, 'raw.db');
@@ -63,8 +79,51 @@ async function rawInsertRate(dir: string, sampleBody: string, seconds: number): 
   return count / seconds;
 }
 
+/** Entry points whose inclusive time the profile summary reports (matched against "name file:line"). */
+const entryPoints = [
+  /^runMiddleware /,
+  / proxy\.ts:/,
+  / app\/api\/reports\/route\.ts:/,
+  / lib\/http\/read-json\.ts:/,
+  /zod/,
+  / lib\/reports\/submit-report\.ts:/,
+  / lib\/reports\/intake-writer\.ts:/,
+  /Prisma|prisma/,
+  /better-sqlite3/,
+];
+
+/**
+ * Runs `work` and measures what it cost: wall time, CPU of this process (the load client) and of
+ * the server's processes, the load average at the start, and the monotonic window for the profile.
+ */
+async function measure<T>(server: ServerProcess, work: () => Promise<T>) {
+  const loadAverage = os.loadavg()[0]!;
+  const fromUs = monotonicUs();
+  const client = process.cpuUsage();
+  const serverCpu = server.cpuSeconds();
+  const value = await work();
+  const clientUsed = process.cpuUsage(client);
+  const serverCpuSeconds = server.cpuSeconds() - serverCpu;
+  const toUs = monotonicUs();
+  return {
+    value,
+    seconds: (toUs - fromUs) / 1e6,
+    clientCpuSeconds: (clientUsed.user + clientUsed.system) / 1e6,
+    serverCpuSeconds,
+    loadAverage,
+    window: { fromUs, toUs },
+  };
+}
+
 async function main() {
-  const server = new ServerProcess(Number(process.env.BENCH_PORT ?? 3600), process.env.BENCH_DIR ?? 'var/bench-intake', { QORGAU_E2E_INTAKE_PER_MINUTE: '1000000', QORGAU_E2E_POW_DIFFICULTY: '8' });
+  const benchDir = process.env.BENCH_DIR ?? 'var/bench-intake';
+  const profileDir = path.resolve(benchDir, '..', `${path.basename(benchDir)}-profile`);
+  if (profile) fs.rmSync(profileDir, { recursive: true, force: true });
+  const server = new ServerProcess(Number(process.env.BENCH_PORT ?? 3600), benchDir, {
+    QORGAU_E2E_INTAKE_PER_MINUTE: '1000000',
+    QORGAU_E2E_POW_DIFFICULTY: '8',
+    ...(profile ? { QORGAU_E2E_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+  });
   const watchdog = setTimeout(() => {
     console.error('bench:intake: time limit reached');
     void server.stop('SIGKILL').then(() => process.exit(1));
@@ -82,16 +141,24 @@ async function main() {
     });
     const prepareSeconds = (Date.now() - t0) / 1000;
 
+    // The framework's own ceiling first, with the same tool and connections: a trivial route
+    // (one `SELECT 1`) through the same proxy.ts and route wrapper.
+    const framework = await measure(server, () => runRequests({ baseUrl: server.baseUrl, path: '/api/health', concurrency, durationMs: frameworkMs }));
+    const frameworkOk = framework.value.filter((o) => o.status === 200).length;
+
     let restartMs = 0;
-    const load = runLoad({ baseUrl: server.baseUrl, prepared, concurrency, durationMs });
-    if (crash) {
-      await new Promise((resolve) => setTimeout(resolve, durationMs / 2));
-      const killedAt = Date.now();
-      await server.stop('SIGKILL');
-      await server.start({ keep: true });
-      restartMs = Date.now() - killedAt;
-    }
-    const outcomes = await load;
+    const intake = await measure(server, async () => {
+      const load = runLoad({ baseUrl: server.baseUrl, prepared, concurrency, durationMs });
+      if (crash) {
+        await new Promise((resolve) => setTimeout(resolve, durationMs / 2));
+        const killedAt = Date.now();
+        await server.stop('SIGKILL');
+        await server.start({ keep: true });
+        restartMs = Date.now() - killedAt;
+      }
+      return load;
+    });
+    const outcomes = intake.value;
     const acknowledgedOutcomes = outcomes.filter((o) => o.status === 201);
     const first = Math.min(...outcomes.map((o) => o.at - o.ms));
     const last = Math.max(...outcomes.map((o) => o.at));
@@ -103,6 +170,9 @@ async function main() {
     await db.$disconnect();
     const raw = await rawInsertRate(server.dir, prepared[0]!.body, 5);
 
+    const perAcknowledged = (cpuSeconds: number) => (acknowledgedOutcomes.length > 0 ? Math.round((cpuSeconds * 1000 * 100) / acknowledgedOutcomes.length) / 100 : 0);
+    const errorKinds = new Map<string, number>();
+    for (const o of outcomes) if (o.status === 'network') errorKinds.set(o.error ?? '?', (errorKinds.get(o.error ?? '?') ?? 0) + 1);
     const result = {
       submissions_per_s: Math.round((acknowledgedOutcomes.length / seconds) * 10) / 10,
       p50_ms: Math.round(percentile(acknowledgedOutcomes.map((o) => o.ms), 50)),
@@ -121,9 +191,32 @@ async function main() {
       crash,
       restart_ms: restartMs,
       prepare_s: Math.round(prepareSeconds),
+      framework_req_per_s: Math.round((frameworkOk / framework.seconds) * 10) / 10,
+      framework_errors: framework.value.length - frameworkOk,
+      intake_vs_framework: Math.round((acknowledgedOutcomes.length / seconds / (frameworkOk / framework.seconds)) * 1000) / 1000,
+      // CPU per acknowledged submission: the server's processes (not counted across a crash, whose
+      // killed process takes its count with it) and this load client, which shares the machine.
+      server_cpu_ms_per_submission: crash ? null : perAcknowledged(intake.serverCpuSeconds),
+      client_cpu_ms_per_submission: perAcknowledged(intake.clientCpuSeconds),
+      framework_server_cpu_ms_per_req: frameworkOk > 0 ? Math.round((framework.serverCpuSeconds * 1000 * 100) / frameworkOk) / 100 : 0,
+      cores: os.availableParallelism(),
+      load_avg_1m: Math.round(intake.loadAverage * 100) / 100,
     };
-    console.log(`Anonymous intake, ${concurrency} connections, ${result.seconds} s, SQLite (WAL, synchronous=FULL)${crash ? ', server SIGKILLed halfway and restarted' : ''}`);
-    for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(20)} ${String(value).padStart(10)}`);
+    console.log(`Anonymous intake, ${concurrency} connections, ${result.seconds} s, SQLite (WAL, synchronous=FULL)${crash ? ', server SIGKILLed halfway and restarted' : ''}; framework ceiling: GET /api/health for ${Math.round(framework.seconds)} s`);
+    for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(32)} ${String(value).padStart(10)}`);
+    if (errorKinds.size > 0) console.log(`connection errors by kind: ${[...errorKinds].map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+    if (profile) {
+      // The profile is written when the server exits.
+      await server.stop();
+      const files = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(profileDir, f)) : [];
+      fs.writeFileSync(path.join(profileDir, 'windows.json'), JSON.stringify({ intake: intake.window, framework: framework.window }));
+      if (files.length === 0) console.log('no CPU profile was written');
+      else {
+        printProfileSummary('Server CPU profile, intake load', summariseCpuProfiles(files, { window: intake.window, top: 30, entryPoints }));
+        printProfileSummary('Server CPU profile, framework ceiling (GET /api/health)', summariseCpuProfiles(files, { window: framework.window, top: 10, entryPoints }));
+        console.log(`\nprofiles: ${files.join(' ')}`);
+      }
+    }
     console.log(`target ratio >= 0.5: ${result.ratio >= 0.5 ? 'met' : 'MISSED'}; lost = 0: ${result.lost === 0 ? 'met' : 'MISSED'}`);
     console.log(JSON.stringify(result));
     if (result.lost > 0 || result.damaged > 0 || result.half_stored > 0) process.exitCode = 1;

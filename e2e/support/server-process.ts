@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { TServerInfo } from './server';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+// USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux architecture Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Whether something listens on 127.0.0.1:`port` (a TCP connection, closed at once: no HTTP request). */
 function acceptsConnections(port: number): Promise<boolean> {
@@ -62,6 +64,30 @@ export class ServerProcess {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     throw new Error('the server did not start in time');
+  }
+
+  /**
+   * CPU seconds (user + system) used so far by the server's processes (its whole process group:
+   * the launcher and `next start`), from /proc. Linux only; 0 elsewhere. Processes that already
+   * exited (before a restart) are not counted.
+   */
+  cpuSeconds(): number {
+    const group = this.child?.pid;
+    if (!group || !fs.existsSync('/proc/self/stat')) return 0;
+    let ticks = 0;
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the command name (which may contain spaces): state ppid pgrp … utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / CLOCK_TICKS_PER_SECOND;
   }
 
   info(): TServerInfo {
