@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, today } from '../ids';
 import { migrate } from './migrate';
-import { openDb, providerOf, providerOfDb } from './open-db';
+import { openDb, providerOf, providerOfDb, sqliteConnectionOf } from './open-db';
 import { createTestDatabase, postgresTestUrl, testProviders, type TTestDatabase } from './test-database';
 
 if (process.env.QORGAU_REQUIRE_POSTGRES === '1' && !postgresTestUrl()) {
@@ -140,6 +140,27 @@ describe.each(testProviders())('data layer on %s', (provider) => {
       );
       expect(tables.length).toBeGreaterThan(10);
       for (const table of tables) expect(table.sql, table.name).toMatch(/WITHOUT ROWID\s*$/);
+    });
+
+    it("shows its one connection, which belongs to a transaction inside one, with the client's durable settings", async () => {
+      const connection = sqliteConnectionOf(t.db);
+      expect(connection.inTransaction).toBe(false);
+      expect(Number(connection.prepare('PRAGMA synchronous').pluck().get())).toBe(2);
+      const id = newId();
+      await expect(
+        t.db.$transaction(async (tx) => {
+          expect(connection.inTransaction).toBe(true);
+          connection.prepare(`INSERT INTO "UsedChallenge" ("id", "expiresHour") VALUES (?, '2099-01-01T00')`).run(id);
+          expect(await tx.usedChallenge.count({ where: { id } })).toBe(1);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      // The statement run on the connection was part of the transaction that rolled back.
+      expect(await t.db.usedChallenge.count({ where: { id } })).toBe(0);
+    });
+  } else {
+    it('shows no SQLite connection', () => {
+      expect(() => sqliteConnectionOf(t.db)).toThrow();
     });
   }
 });

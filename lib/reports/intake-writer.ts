@@ -1,6 +1,7 @@
 import { UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
 import { REPORT_READER_ROLES, ZDirectoryBody } from '@/lib/crypto';
-import { providerOfDb, type Db } from '@/lib/db/open-db';
+import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
+import { providerOfDb, sqliteConnectionOf, type Db } from '@/lib/db/open-db';
 import { AppError } from '@/lib/http/errors';
 import { newId } from '@/lib/ids';
 import { LIMIT_TRANSACTION, takeSlots, type TLimit, type TSqlClient } from '@/lib/intake/rate-limit';
@@ -128,9 +129,7 @@ export class IntakeWriter {
     return this.db.$transaction(async (tx) => {
       const verdicts = await takeSlots({ db: this.db, tx, requests: items.map((i) => i.limits), now });
       const granted = items.filter((_, k) => verdicts[k] === null);
-      if (granted.length > 0) {
-        for (const statement of writesFor(tx, providerOfDb(this.db), granted)) await statement;
-      }
+      if (granted.length > 0) await insertSubmissions(this.db, tx, granted);
       return verdicts;
     }, LIMIT_TRANSACTION);
   }
@@ -233,31 +232,71 @@ function splitRepeats(items: TQueued[]): { unique: TQueued[]; repeated: TQueued[
   return { unique, repeated };
 }
 
-/**
- * The inserts that store the given submissions, for one batch transaction: one multi-row INSERT per
- * table. Raw SQL because Prisma's createMany spends about three times as long passing the ~9 KB
- * sealed reports through its query compiler as the database spends storing them.
- */
-function writesFor(db: TSqlClient, provider: 'sqlite' | 'postgresql', items: TPendingSubmission[]) {
+/** The intake's tables and columns, in the order the rows of `rowsFor` give the values (and the order to insert). */
+const INTAKE_COLUMNS = {
+  UsedChallenge: ['id', 'expiresHour'],
+  Report: ['id', 'organisationId', 'directorySerial', 'sealed', 'accessTokenHash', 'expectedAttachments', 'isComplete', 'receivedDay', 'updatedDay'],
+  ReportEnvelope: ['id', 'reportId', 'reviewerId', 'envelope'],
+  Attachment: ['id', 'reportId', 'index', 'storageKey', 'encryptedSize', 'chunkSize', 'chunkCount', 'createdDay', 'expiresDay'],
+} as const;
+type TIntakeTable = keyof typeof INTAKE_COLUMNS;
+const INTAKE_TABLES = Object.keys(INTAKE_COLUMNS) as TIntakeTable[];
+
+/** The rows that store the given submissions, per table, with booleans as the database wants them. */
+function rowsFor(provider: 'sqlite' | 'postgresql', items: TPendingSubmission[]): Record<TIntakeTable, unknown[][]> {
   const bool = provider === 'sqlite' ? (v: boolean) => (v ? 1 : 0) : (v: boolean) => v;
-  const reports = items.map((i) => {
-    const { recipients: _recipients, ...core } = i.request.envelope;
-    const n = i.request.attachments.length;
-    return [core.reportId, i.organisationId, core.directorySerial, JSON.stringify(core), i.accessTokenHash, n, bool(n === 0), i.day, i.day];
-  });
-  const envelopes = items.flatMap((i) =>
-    i.request.envelope.recipients.map((r) => [newId(), i.request.envelope.reportId, r.reviewerId, JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey })]),
-  );
-  const attachments = items
-    .flatMap((i) => attachmentRows(i.request.envelope.reportId, i.request.attachments, i.day, i.expiresDay))
-    .map((a) => [a.id, a.reportId, a.index, a.storageKey, a.encryptedSize, a.chunkSize, a.chunkCount, a.createdDay, a.expiresDay]);
-  const insert = (table: string, columns: string[], rows: unknown[][]) => insertRows(db, provider, table, columns, rows);
-  return [
-    ...insert('UsedChallenge', ['id', 'expiresHour'], items.map((i) => [i.challenge.id, new Date(i.challenge.expiresAt * 1000).toISOString().slice(0, 13)])),
-    ...insert('Report', ['id', 'organisationId', 'directorySerial', 'sealed', 'accessTokenHash', 'expectedAttachments', 'isComplete', 'receivedDay', 'updatedDay'], reports),
-    ...insert('ReportEnvelope', ['id', 'reportId', 'reviewerId', 'envelope'], envelopes),
-    ...insert('Attachment', ['id', 'reportId', 'index', 'storageKey', 'encryptedSize', 'chunkSize', 'chunkCount', 'createdDay', 'expiresDay'], attachments),
-  ];
+  return {
+    UsedChallenge: items.map((i) => [i.challenge.id, new Date(i.challenge.expiresAt * 1000).toISOString().slice(0, 13)]),
+    Report: items.map((i) => {
+      const { recipients: _recipients, ...core } = i.request.envelope;
+      const n = i.request.attachments.length;
+      return [core.reportId, i.organisationId, core.directorySerial, JSON.stringify(core), i.accessTokenHash, n, bool(n === 0), i.day, i.day];
+    }),
+    ReportEnvelope: items.flatMap((i) =>
+      i.request.envelope.recipients.map((r) => [newId(), i.request.envelope.reportId, r.reviewerId, JSON.stringify({ kind: 'recipient', kemCiphertext: r.kemCiphertext, wrappedKey: r.wrappedKey })]),
+    ),
+    Attachment: items
+      .flatMap((i) => attachmentRows(i.request.envelope.reportId, i.request.attachments, i.day, i.expiresDay))
+      .map((a) => [a.id, a.reportId, a.index, a.storageKey, a.encryptedSize, a.chunkSize, a.chunkCount, a.createdDay, a.expiresDay]),
+  };
+}
+
+/**
+ * Stores the given submissions inside the caller's transaction `tx`. On SQLite, with prepared
+ * statements run on the adapter's own connection (it is the transaction's: `inTransaction`):
+ * Prisma's driver prepares every statement again and passes each ~9 KB sealed report through its
+ * query compiler, which cost more than the rest of the batch. Elsewhere (PostgreSQL, or if the
+ * connection cannot be reached), one multi-row raw INSERT per table: Prisma's createMany spends about
+ * three times as long on the sealed reports as the database spends storing them. Throws if any
+ * insert fails; the caller's transaction then rolls back.
+ */
+async function insertSubmissions(db: Db, tx: TSqlClient, items: TPendingSubmission[]): Promise<void> {
+  const provider = providerOfDb(db);
+  const rows = rowsFor(provider, items);
+  const connection = provider === 'sqlite' ? sqliteConnectionOf(db) : null;
+  if (connection?.inTransaction) {
+    const statements = preparedInserts(connection);
+    for (const table of INTAKE_TABLES) for (const row of rows[table]) statements[table].run(...row);
+    return;
+  }
+  for (const table of INTAKE_TABLES) for (const statement of insertRows(tx, provider, table, [...INTAKE_COLUMNS[table]], rows[table])) await statement;
+}
+
+const prepared = new WeakMap<SqliteConnection, Record<TIntakeTable, Statement<unknown[]>>>();
+
+/** One prepared single-row INSERT per intake table, prepared once per connection. */
+function preparedInserts(connection: SqliteConnection): Record<TIntakeTable, Statement<unknown[]>> {
+  let statements = prepared.get(connection);
+  if (!statements) {
+    statements = Object.fromEntries(
+      INTAKE_TABLES.map((table) => {
+        const columns = INTAKE_COLUMNS[table];
+        return [table, connection.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)];
+      }),
+    ) as Record<TIntakeTable, Statement<unknown[]>>;
+    prepared.set(connection, statements);
+  }
+  return statements;
 }
 
 /** Bound values per statement, well under SQLite's 32 766 and PostgreSQL's 65 535. */
