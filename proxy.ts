@@ -2,9 +2,8 @@
 // policy, and redirects paths without a language to the Russian default. It authorises nothing:
 // each route handler and page checks its own caller.
 import { NextResponse, type NextRequest } from 'next/server';
-import { getEnv } from '@/lib/env';
 import { defaultLocale, isLocale } from '@/lib/i18n/config';
-import { API_CACHE_CONTROL, contentSecurityPolicy, staticSecurityHeaders } from '@/lib/security/headers';
+import { newNonce, nonceCsp, policyHeaders } from '@/lib/security/response-policy';
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -23,10 +22,7 @@ export function proxy(request: NextRequest) {
     return withPolicy(NextResponse.redirect(url, 307), null, request);
   }
 
-  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
-  const env = getEnv();
-  // The public origin decides, not the request: TLS usually ends at the reverse proxy.
-  const csp = contentSecurityPolicy(nonce, { isHttps: env.QORGAU_ORIGIN.startsWith('https:'), isDevelopment: env.NODE_ENV === 'development' });
+  const csp = nonceCsp(newNonce());
   const requestHeaders = new Headers(request.headers);
   // The language for pages that get no params (not-found); always one of ours, never user text.
   requestHeaders.set('x-qorgau-locale', isApi ? defaultLocale : first);
@@ -36,15 +32,7 @@ export function proxy(request: NextRequest) {
 }
 
 function withPolicy(response: NextResponse, csp: string | null, request: NextRequest): NextResponse {
-  if (csp) response.headers.set('Content-Security-Policy', csp);
-  else response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
-  for (const [name, value] of Object.entries(staticSecurityHeaders)) response.headers.set(name, value);
-  // Nothing the reporter or reviewer loads may stay in the browser's cache (invariant 4); API answers are not
-  // compressed either (lib/security/headers.ts).
-  response.headers.set('Cache-Control', request.nextUrl.pathname.startsWith('/api/') ? API_CACHE_CONTROL : 'no-store');
-  // Tor Browser offers the onion address when the deployment has one.
-  const onion = getEnv().QORGAU_ONION_LOCATION;
-  if (onion) response.headers.set('Onion-Location', new URL(request.nextUrl.pathname + request.nextUrl.search, onion).toString());
+  for (const [name, value] of Object.entries(policyHeaders(request.nextUrl.pathname, request.nextUrl.search, csp))) response.headers.set(name, value);
   return response;
 }
 

@@ -4,6 +4,7 @@
  * Unknown errors become a bare 500 with no detail, so no stack trace or internal text can leak.
  */
 import { API_CACHE_CONTROL } from '@/lib/security/headers';
+import { toResponse, type TApiAnswer } from './answer';
 
 export const errorStatus = {
   bad_request: 400,
@@ -46,10 +47,15 @@ const noStore = { 'Cache-Control': API_CACHE_CONTROL, 'Content-Type': 'applicati
 
 /** Any thrown value to a JSON response. Never includes a stack, a cause or an unknown error's text. */
 export function toErrorResponse(error: unknown): Response {
+  return toResponse(errorAnswer(error));
+}
+
+/** Any thrown value to a JSON answer (`toErrorResponse` as data). */
+export function errorAnswer(error: unknown): TApiAnswer {
   if (error instanceof AppError) {
     const body: TErrorBody = { error: { code: error.code, message: error.message } };
-    return new Response(JSON.stringify(body), { status: error.status, headers: { ...noStore, ...error.headers } });
+    return { status: error.status, headers: { ...noStore, ...error.headers }, body: JSON.stringify(body) };
   }
   const body: TErrorBody = { error: { code: 'internal', message: 'Something went wrong on the server. Nothing was stored; please try again.' } };
-  return new Response(JSON.stringify(body), { status: 500, headers: noStore });
+  return { status: 500, headers: { ...noStore }, body: JSON.stringify(body) };
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { requestBodyOf, type TRequestBody } from './answer';
 import { AppError } from './errors';
 
 /**
@@ -6,13 +7,15 @@ import { AppError } from './errors';
  * Throws `AppError`: 415 for a non-JSON content type, 413 when the body exceeds `maxBytes`
  * (checked on the declared length and again while streaming, so a lying header cannot get past),
  * 400 for malformed JSON, and 400 naming the first invalid field (never echoing its value).
+ * Takes a web `Request` or a `TRequestBody` (a Node request in server.ts), read the same way.
  */
-export async function readJson<T extends z.ZodType>(request: Request, schema: T, maxBytes: number): Promise<z.infer<T>> {
-  const type = request.headers.get('content-type') ?? '';
+export async function readJson<T extends z.ZodType>(request: Request | TRequestBody, schema: T, maxBytes: number): Promise<z.infer<T>> {
+  const source = request instanceof Request ? requestBodyOf(request) : request;
+  const type = source.header('content-type') ?? '';
   if (!/^application\/json(\s*;|$)/i.test(type)) {
     throw new AppError('unsupported_media_type', 'Send the request body as application/json.');
   }
-  const bytes = await readBody(request, maxBytes);
+  const bytes = await readBody(source, maxBytes);
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -29,24 +32,26 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T,
 }
 
 /** The raw body, refused with 413 once it passes `maxBytes`. */
-export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readBody(request: Request | TRequestBody, maxBytes: number): Promise<Uint8Array> {
+  const source = request instanceof Request ? requestBodyOf(request) : request;
   const tooLarge = () => new AppError('payload_too_large', `The request body is larger than the limit of ${maxBytes} bytes.`);
-  const declared = Number(request.headers.get('content-length') ?? 'NaN');
+  const declared = Number(source.header('content-length') ?? 'NaN');
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
+  if (!source.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
+  const chunksOf = source.body[Symbol.asyncIterator]();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await chunksOf.next();
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      await source.stop();
       throw tooLarge();
     }
     chunks.push(value);
   }
+  if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
