@@ -184,16 +184,27 @@ export class IntakeWriter {
   }
 }
 
-const writers = new WeakMap<Db, IntakeWriter>();
+/** What stores checked submissions: an `IntakeWriter`, or one running in a thread of its own (lib/reports/intake-thread.ts). */
+export type TIntakeWriter = { write(submission: TPendingSubmission): Promise<void> };
+
+const writers = new WeakMap<Db, TIntakeWriter>();
 
 /** The intake writer of a database client (one per client, so one queue per process and database). */
-export function intakeWriterFor(db: Db): IntakeWriter {
+export function intakeWriterFor(db: Db): TIntakeWriter {
   let writer = writers.get(db);
   if (!writer) {
     writer = new IntakeWriter(db);
     writers.set(db, writer);
   }
   return writer;
+}
+
+/**
+ * Stores this client's submissions with `writer` from now on: server.ts hands SQLite's to an `IntakeWriter` in a
+ * worker thread (lib/reports/intake-thread.ts), the same code on a connection of its own.
+ */
+export function setIntakeWriter(db: Db, writer: TIntakeWriter): void {
+  writers.set(db, writer);
 }
 
 /**

@@ -1,0 +1,98 @@
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '@/lib/http/errors';
+import type { TIntakeWriter, TPendingSubmission } from './intake-writer';
+
+/**
+ * The intake writer in a worker thread, for SQLite under server.ts. better-sqlite3 is synchronous: every statement,
+ * and above all each group commit's COMMIT with its fsync (synchronous=FULL), held the main thread, which could not
+ * read, check or answer other requests meanwhile (about a third of its time under a flood of reports). The thread
+ * (lib/reports/intake-thread-main.ts) runs the unchanged `IntakeWriter` (lib/reports/intake-writer.ts: checks
+ * against what is stored, the limits counted in the same transaction, group commit, per-submission fallback) on a
+ * SQLite connection of its own, opened with `openDb` like the app's. The main thread reads and checks each
+ * submission as before (body, schema, proof of work, attachment limits) and hands it over; its promise settles when
+ * the thread answers, which it does only after the commit that holds it. A refusal comes back as the same `AppError`.
+ *
+ * Two connections to one SQLite file in one process: each waits for the other's write lock with the busy timeout, and
+ * neither waits on the other's thread to finish its transaction, so they cannot deadlock. If the thread stops, every
+ * waiting submission fails (not acknowledged, nothing half-stored: SQLite rolls back what was not committed) and the
+ * process exits, to be restarted by whatever runs it.
+ */
+
+/** A submission's fate as the thread reports it. */
+export type TIntakeReply =
+  | { id: number; ok: true }
+  | { id: number; ok: false; refusal: { code: ErrorCode; message: string; headers: Record<string, string> } }
+  | { id: number; ok: false; failure: { name: string; code?: string } };
+
+/** What the main thread sends. */
+export type TIntakeRequest = { id: number; submission: TPendingSubmission };
+
+/** The reply for an error the thread's writer rejected a submission with: refusals whole, anything else by name only. */
+export function replyFor(id: number, error: unknown): TIntakeReply {
+  if (error instanceof AppError) return { id, ok: false, refusal: { code: error.code, message: error.message, headers: error.headers } };
+  const code = (error as { code?: unknown } | null)?.code;
+  return { id, ok: false, failure: { name: error instanceof Error ? error.name : typeof error, ...(typeof code === 'string' ? { code } : {}) } };
+}
+
+export class ThreadedIntakeWriter implements TIntakeWriter {
+  private nextId = 1;
+  private isClosing = false;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: TIntakeReply) => this.settle(reply));
+    worker.on('error', (error) => this.stopped(error));
+    worker.on('exit', () => this.stopped(new Error('the intake thread exited')));
+  }
+
+  /** Starts the thread from the bundled `file` (.next/qorgau-intake-thread.mjs) and waits until its database is open. */
+  static async start(file: URL, databaseUrl: string): Promise<ThreadedIntakeWriter> {
+    const worker = new Worker(file, { workerData: { databaseUrl } });
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: unknown) => {
+        if ((message as { ready?: unknown } | null)?.ready !== true) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    // The thread never keeps the process alive by itself.
+    worker.unref();
+    return new ThreadedIntakeWriter(worker);
+  }
+
+  write(submission: TPendingSubmission): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, submission } satisfies TIntakeRequest);
+    });
+  }
+
+  /** Stops the thread (tests): what it has not answered yet fails. */
+  async close(): Promise<void> {
+    this.isClosing = true;
+    await this.worker.terminate();
+    for (const waiting of this.waiting.values()) waiting.reject(new Error('the intake thread was closed'));
+    this.waiting.clear();
+  }
+
+  private settle(reply: TIntakeReply): void {
+    const waiting = this.waiting.get(reply.id);
+    if (!waiting) return;
+    this.waiting.delete(reply.id);
+    if (reply.ok) waiting.resolve();
+    else if ('refusal' in reply) waiting.reject(new AppError(reply.refusal.code, reply.refusal.message, { headers: reply.refusal.headers }));
+    else waiting.reject(Object.assign(new Error('the intake thread failed'), { name: reply.failure.name, code: reply.failure.code }));
+  }
+
+  private stopped(error: Error): void {
+    if (this.isClosing) return;
+    for (const waiting of this.waiting.values()) waiting.reject(error);
+    this.waiting.clear();
+    process.stderr.write(`qorgau: the intake thread stopped (${error.name}); exiting\n`);
+    process.exit(1);
+  }
+}
