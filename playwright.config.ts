@@ -1,7 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
 /**
- * End-to-end tests run against the built app (`next build` first, then `next start` on a
+ * End-to-end tests run against the built app (`next build` first, then the production server, server.ts, on a
  * throw-away database prepared by scripts/e2e-server.ts), in Debian's Chromium.
  */
 // Another checkout (a git worktree) can run its own suite beside this one on another port.

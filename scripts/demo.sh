@@ -11,6 +11,6 @@ npx tsx scripts/setup-env.ts
 echo "› preparing the database and the demo organisation"
 npx tsx scripts/demo-seed.ts
 echo "› building the app"
-npx next build > var/build.log 2>&1 || { cat var/build.log; exit 1; }
+npm run build > var/build.log 2>&1 || { cat var/build.log; exit 1; }
 echo "› starting Qorgau on http://localhost:${PORT:-3000} (Ctrl+C to stop)"
-exec npx next start -p "${PORT:-3000}"
+exec node .next/qorgau-server.mjs -p "${PORT:-3000}"

@@ -1,6 +1,7 @@
 /**
  * Starts the built app for the end-to-end tests: a fresh SQLite database under var/e2e (migrated
- * and seeded with the demo organisation), fresh secrets, and `next start` on 127.0.0.1:3100.
+ * and seeded with the demo organisation), fresh secrets, and the production server (server.ts, bundled
+ * here first: scripts/build-server.ts) on 127.0.0.1:3100.
  * QORGAU_E2E_EMPTY=1 leaves the database empty (no organisation, no pinned key) for the set-up
  * ceremony test; server.json then has `demo: null`.
  * QORGAU_E2E_DATABASE=postgresql puts the database on the PostgreSQL server named by
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { migrate } from '../lib/db/migrate';
 import { createPostgresDatabase } from '../lib/db/test-database';
 import { seedDemo } from '../lib/demo/seed-demo';
+import { buildServer } from './build-server';
 
 const root = path.resolve(import.meta.dirname, '..');
 // The benchmarks start their own server beside a test run, in their own folder.
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     const { env } = JSON.parse(fs.readFileSync(serverJson, 'utf8')) as { env: Record<string, string> };
     // As a deployment's upgrade would: a database kept from an older build gets the migrations added since.
     await migrate(env.DATABASE_URL!);
-    return startNext(env, 'a');
+    return startServer(env, 'a');
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
   await migrate(env.DATABASE_URL!);
   if (process.env.QORGAU_E2E_EMPTY === '1') {
     fs.writeFileSync(serverJson, JSON.stringify({ env, demo: null }, null, 2));
-    return startNext(env, 'w');
+    return startServer(env, 'w');
   }
   // Interactive Argon2id cost: the same code path as production at a cost the 2-core CI can afford.
   const demo = await seedDemo({
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
   env.QORGAU_ORG_SIGNING_KEY = demo.organisationPublicKey;
   // What the tests need to know about this server (never real credentials: a throw-away demo).
   fs.writeFileSync(serverJson, JSON.stringify({ env, demo }, null, 2));
-  startNext(env, 'w');
+  await startServer(env, 'w');
 }
 
 /**
@@ -94,12 +96,20 @@ async function freshDatabaseUrl(): Promise<string> {
   return createPostgresDatabase(`qorgau_e2e_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`, { replace: true });
 }
 
-function startNext(env: Record<string, string>, logMode: 'w' | 'a'): void {
+async function startServer(env: Record<string, string>, logMode: 'w' | 'a'): Promise<void> {
+  // `npx next build` empties .next: bundle the server again (well under a second), so it always matches the code.
+  const server = await buildServer();
   const log = fs.createWriteStream(path.join(dir, 'server.log'), { flags: logMode });
   // QORGAU_E2E_NODE_ARGS (e.g. the intake benchmark's --cpu-prof) go to Node itself: Node refuses
   // --cpu-prof in NODE_OPTIONS.
   const nodeArgs = (process.env.QORGAU_E2E_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], {
+  // For comparisons in the intake benchmark: QORGAU_E2E_SERVER=next-start starts plain `next start` (no fast path),
+  // QORGAU_E2E_SERVER_ARGS passes options to server.ts (e.g. --no-intake-thread).
+  const command =
+    process.env.QORGAU_E2E_SERVER === 'next-start'
+      ? [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start']
+      : [server, ...(process.env.QORGAU_E2E_SERVER_ARGS ?? '').split(' ').filter(Boolean)];
+  const child = spawn(process.execPath, [...nodeArgs, ...command, '-p', port, '-H', '127.0.0.1'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

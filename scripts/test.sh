@@ -39,7 +39,7 @@ npx eslint --max-warnings=0 .
 echo "› unit and integration tests"
 npx vitest run
 echo "› production build"
-npx next build > var/test-build.log 2>&1 || { cat var/test-build.log; exit 1; }
+npm run build > var/test-build.log 2>&1 || { cat var/test-build.log; exit 1; }
 echo "› end-to-end tests in Chromium, on SQLite"
 npx playwright test
 # The same suite again with the app's database on PostgreSQL (a database of its own on the server,

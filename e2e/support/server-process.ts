@@ -68,7 +68,7 @@ export class ServerProcess {
 
   /**
    * CPU seconds (user + system) used so far by the server's processes (its whole process group:
-   * the launcher and `next start`), from /proc. Linux only; 0 elsewhere. Processes that already
+   * the launcher and the server), from /proc. Linux only; 0 elsewhere. Processes that already
    * exited (before a restart) are not counted.
    */
   cpuSeconds(): number {
