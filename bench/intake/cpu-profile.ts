@@ -34,14 +34,14 @@ export type TProfileSummary = {
   inclusive: { name: string; ms: number; share: number }[];
 };
 
-/** Where a frame's code comes from: the original source for code Next bundled (via its source maps). */
+/** Where a frame's code comes from: the original source for code Next or scripts/build-server.ts bundled (via their source maps). */
 type TLocation = { file: string; line: number };
 
 const sourceMaps = new Map<string, SourceMap | null>();
 
 function locate(frame: TCallFrame): TLocation {
   const file = frame.url.replace(/^file:\/\//, '');
-  if (!/\/\.next\/server\//.test(file)) return { file, line: frame.lineNumber + 1 };
+  if (!/\/\.next\/(server\/|qorgau-server\.mjs$)/.test(file)) return { file, line: frame.lineNumber + 1 };
   if (!sourceMaps.has(file)) {
     let map: SourceMap | null = null;
     try {
@@ -69,13 +69,14 @@ function partOf(frame: TCallFrame, at: TLocation): string {
   if (/libsodium/.test(file)) return 'libsodium';
   if (/zod/.test(file)) return 'zod';
   if (/(^|\/)proxy\.ts$/.test(file)) return 'proxy.ts';
-  if (/(^|\/)lib\/security\//.test(file)) return 'proxy.ts (lib/security)';
+  if (/(^|\/)lib\/security\//.test(file)) return 'browser policy (lib/security)';
+  if (/(^|\/)server\.ts$/.test(file)) return 'server.ts';
   if (/(^|\/)lib\/reports\//.test(file)) return 'app: lib/reports (intake)';
   if (/(^|\/)lib\/http\//.test(file)) return 'app: lib/http (readJson, handleApi)';
   if (/(^|\/)lib\/crypto\//.test(file)) return 'app: lib/crypto';
   if (/(^|\/)(lib|app)\//.test(file) && !/node_modules/.test(file)) return 'app: other';
   if (/node_modules\/next\//.test(file)) return 'Next.js';
-  if (/\.next\/server\//.test(file)) return 'app bundle (unmapped)';
+  if (/\.next\/(server\/|qorgau-server\.mjs)/.test(file)) return 'app bundle (unmapped)';
   if (/^node:/.test(file)) return 'Node.js core';
   return 'other';
 }

@@ -85,12 +85,13 @@ export async function runLoad(options: { baseUrl: string; prepared: TPrepared[];
  * The same load tool against one fixed request (e.g. GET /api/health) for `durationMs`: the rate
  * the framework itself allows on this machine, for comparison with the intake's.
  */
-export async function runRequests(options: { baseUrl: string; path: string; concurrency: number; durationMs: number }): Promise<TOutcome[]> {
+export async function runRequests(options: { baseUrl: string; path: string; concurrency: number; durationMs: number; post?: { contentType: string; body: Buffer } }): Promise<TOutcome[]> {
   let n = 0;
-  return drive({ ...options, take: () => ({ id: String(n++), method: 'GET', path: options.path }) });
+  const { post } = options;
+  return drive({ ...options, take: () => ({ id: String(n++), method: post ? 'POST' : 'GET', path: options.path, ...(post ? { body: post.body, contentType: post.contentType } : {}) }) });
 }
 
-type TRequest = { id: string; method: 'GET' | 'POST'; path: string; body?: Buffer };
+type TRequest = { id: string; method: 'GET' | 'POST'; path: string; body?: Buffer; contentType?: string };
 
 /** No request of the load may hang the run: a server that stops answering is a failed request. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -137,7 +138,7 @@ function send(agent: http.Agent, url: URL, request: TRequest): Promise<number> {
     // Browsers always offer compressed answers, and the server's answer costs more when it takes the offer.
     const headers: http.OutgoingHttpHeaders = {
       'accept-encoding': 'gzip, deflate, br',
-      ...(request.body ? { 'content-type': 'application/json', 'content-length': request.body.byteLength } : {}),
+      ...(request.body ? { 'content-type': request.contentType ?? 'application/json', 'content-length': request.body.byteLength } : {}),
     };
     const outgoing = http.request(url, { method: request.method, agent, headers }, (response) => {
       response.on('data', () => undefined);

@@ -21,8 +21,10 @@
  * server runs under `node --cpu-prof` and the summary of its main thread during each phase is
  * printed (bench/intake/cpu-profile.ts).
  *
- * Environment: BENCH_SECONDS (20), BENCH_CONCURRENCY (16), BENCH_SUBMISSIONS (10000 prepared),
- * BENCH_FRAMEWORK_SECONDS (5), BENCH_PORT (3600), BENCH_DIR (var/bench-intake).
+ * Environment: BENCH_SECONDS (20), BENCH_CONCURRENCY (16), BENCH_SUBMISSIONS (30000 prepared),
+ * BENCH_FRAMEWORK_SECONDS (5), BENCH_PORT (3600), BENCH_DIR (var/bench-intake). For comparisons, BENCH_SERVER:
+ * `fast` (server.ts, the default), `fast-main-thread` (server.ts with the SQLite intake writer on its main thread),
+ * `next-start` (plain `next start`: the route handler behind proxy.ts, as before server.ts).
  * Prints a table and, last, one JSON line. Loopback only; bounded in time.
  */
 import fs from 'node:fs';
@@ -41,9 +43,11 @@ const crash = process.argv.includes('--crash');
 const profile = process.argv.includes('--profile');
 const durationMs = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-// Enough for 20 s at about 500 per second; a run that uses them all up ends early (`seconds`).
-const prepareCount = Number(process.env.BENCH_SUBMISSIONS ?? 10000);
+// Enough for 20 s at about 1 500 per second; a run that uses them all up ends early (`seconds`).
+const prepareCount = Number(process.env.BENCH_SUBMISSIONS ?? 30000);
 const frameworkMs = Number(process.env.BENCH_FRAMEWORK_SECONDS ?? 5) * 1000;
+const serverKind = process.env.BENCH_SERVER ?? 'fast';
+if (!['fast', 'fast-main-thread', 'next-start'].includes(serverKind)) throw new Error(`BENCH_SERVER must be fast, fast-main-thread or next-start, not ${serverKind}`);
 
 async function rawInsertRate(dir: string, sampleBody: string, seconds: number): Promise<number> {
   const file = path.join(dir, 'raw.db');
@@ -87,6 +91,8 @@ const entryPoints = [
   /^runMiddleware /,
   / proxy\.ts:/,
   / app\/api\/reports\/route\.ts:/,
+  / server\.ts:/,
+  / lib\/reports\/intake-endpoint\.ts:/,
   / lib\/http\/read-json\.ts:/,
   /zod/,
   / lib\/reports\/submit-report\.ts:/,
@@ -127,6 +133,7 @@ async function main() {
     QORGAU_E2E_INTAKE_PER_MINUTE: '1000000',
     QORGAU_E2E_POW_DIFFICULTY: '8',
     ...(profile ? { QORGAU_E2E_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+    ...(serverKind === 'next-start' ? { QORGAU_E2E_SERVER: 'next-start' } : serverKind === 'fast-main-thread' ? { QORGAU_E2E_SERVER_ARGS: '--no-intake-thread' } : {}),
   });
   const watchdog = setTimeout(() => {
     console.error('bench:intake: time limit reached');
@@ -170,6 +177,12 @@ async function main() {
     const frameworkOk = framework.value.filter((o) => o.status === 200).length;
     const bare = await measure(server, () => runRequests({ baseUrl: server.baseUrl, path: '/api/reports', concurrency, durationMs: frameworkMs }));
     const bareOk = bare.value.filter((o) => o.status === 405).length;
+    // The fast path's own floor (server.ts): POST /api/reports with a body that is not JSON, a 415 with every header
+    // and no database, the cheapest answer the intake can give.
+    const fastBare = await measure(server, () =>
+      runRequests({ baseUrl: server.baseUrl, path: '/api/reports', concurrency, durationMs: frameworkMs, post: { contentType: 'text/plain', body: Buffer.from('not a report') } }),
+    );
+    const fastBareOk = fastBare.value.filter((o) => o.status === 415).length;
 
     const outcomes = intake.value;
     const acknowledgedOutcomes = outcomes.filter((o) => o.status === 201);
@@ -208,7 +221,7 @@ async function main() {
       restart_ms: restartMs,
       prepare_s: Math.round(prepareSeconds),
       framework_req_per_s: Math.round((frameworkOk / framework.seconds) * 10) / 10,
-      framework_errors: framework.value.length - frameworkOk + (bare.value.length - bareOk),
+      framework_errors: framework.value.length - frameworkOk + (bare.value.length - bareOk) + (fastBare.value.length - fastBareOk),
       intake_vs_framework: Math.round((acknowledgedOutcomes.length / seconds / (frameworkOk / framework.seconds)) * 1000) / 1000,
       // CPU per acknowledged submission: the server's processes (not counted across a crash, whose
       // killed process takes its count with it) and this load client, which shares the machine.
@@ -217,12 +230,15 @@ async function main() {
       framework_server_cpu_ms_per_req: frameworkOk > 0 ? Math.round((framework.serverCpuSeconds * 1000 * 100) / frameworkOk) / 100 : 0,
       framework_bare_req_per_s: Math.round((bareOk / bare.seconds) * 10) / 10,
       framework_bare_server_cpu_ms_per_req: bareOk > 0 ? Math.round((bare.serverCpuSeconds * 1000 * 100) / bareOk) / 100 : 0,
+      fast_path_bare_req_per_s: Math.round((fastBareOk / fastBare.seconds) * 10) / 10,
+      fast_path_bare_server_cpu_ms_per_req: fastBareOk > 0 ? Math.round((fastBare.serverCpuSeconds * 1000 * 100) / fastBareOk) / 100 : 0,
+      server: serverKind,
       cores: os.availableParallelism(),
       load_avg_1m: Math.round(intake.loadAverage * 100) / 100,
     };
     console.log(
       `Anonymous intake, ${concurrency} connections, ${result.seconds} s, SQLite (WAL, synchronous=FULL)${crash ? ', server SIGKILLed halfway and restarted' : ''}; ` +
-        `framework ceiling: GET /api/health and (bare) GET /api/reports → 405, ${Math.round(framework.seconds)} s each`,
+        `framework ceiling: GET /api/health and (bare) GET /api/reports → 405; fast path's floor: POST /api/reports, not JSON → 415; ${Math.round(framework.seconds)} s each`,
     );
     for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(32)} ${String(value).padStart(10)}`);
     if (errorKinds.size > 0) console.log(`connection errors by kind: ${[...errorKinds].map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
@@ -230,12 +246,13 @@ async function main() {
       // The profile is written when the server exits.
       await server.stop();
       const files = fs.existsSync(profileDir) ? fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(profileDir, f)) : [];
-      fs.writeFileSync(path.join(profileDir, 'windows.json'), JSON.stringify({ intake: intake.window, framework: framework.window, bare: bare.window }));
+      fs.writeFileSync(path.join(profileDir, 'windows.json'), JSON.stringify({ intake: intake.window, framework: framework.window, bare: bare.window, fastBare: fastBare.window }));
       if (files.length === 0) console.log('no CPU profile was written');
       else {
         printProfileSummary('Server CPU profile, intake load', summariseCpuProfiles(files, { window: intake.window, top: 30, entryPoints }));
         printProfileSummary('Server CPU profile, framework ceiling (GET /api/health)', summariseCpuProfiles(files, { window: framework.window, top: 10, entryPoints }));
         printProfileSummary('Server CPU profile, bare framework (GET /api/reports → 405)', summariseCpuProfiles(files, { window: bare.window, top: 10, entryPoints }));
+        printProfileSummary('Server CPU profile, bare fast path (POST /api/reports, not JSON → 415)', summariseCpuProfiles(files, { window: fastBare.window, top: 10, entryPoints }));
         console.log(`\nprofiles: ${files.join(' ')}`);
       }
     }
