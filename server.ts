@@ -60,9 +60,9 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   await new Promise<void>((resolve) => server.listen(port, values.hostname, resolve));
+  // The port only: no address of any kind goes into the log (e2e/no-identifying-logs.spec.ts).
   const address = server.address();
-  const shown = typeof address === 'object' && address ? `${values.hostname ?? 'localhost'}:${address.port}` : String(address);
-  process.stdout.write(`qorgau: ready on http://${shown}\n`);
+  process.stdout.write(`qorgau: Ready on port ${typeof address === 'object' && address ? address.port : port}\n`);
 
   // A clean stop: no new connections, idle ones closed, the answers in progress finished (their commits included).
   // A second signal (a launcher passing on the one its process group got) changes nothing.
