@@ -10,10 +10,11 @@ import { e2ePort } from '../playwright.config';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-test('next start with a bad configuration exits at once and says which variables are wrong', async () => {
+test('the production server with a bad configuration exits at once and says which variables are wrong', async () => {
   test.setTimeout(90_000);
   const port = e2ePort + 33;
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', String(port)], {
+  // server.ts as `npm start` runs it (scripts/e2e-server.ts bundled it for this run).
+  const child = spawn(process.execPath, [path.join(root, '.next', 'qorgau-server.mjs'), '-H', '127.0.0.1', '-p', String(port)], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
