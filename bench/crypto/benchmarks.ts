@@ -155,6 +155,7 @@ export const STREAMING_PAIRS = 3;
  * reference: libsodium-wrappers' push, and the pipeline read by default in 64 KiB chunks.
  */
 export async function benchStreaming(): Promise<BenchResult> {
+  await ensureCryptoReady();
   const raw: number[] = [];
   const pipeline: number[] = [];
   const padded: number[] = [];
