@@ -16,6 +16,7 @@
  * Nothing here keeps a view of WebAssembly memory across calls: any allocation elsewhere may grow the memory and
  * replace `HEAPU8`, so every call reads it afresh.
  */
+import { TAG } from './domain';
 import { CryptoError } from './errors';
 import { SELF_TEST_EXPECTED, sequenceBytes } from './self-test';
 import type { Sodium } from './sodium';
@@ -116,10 +117,10 @@ function rawSecretstreamOf(s: Sodium): RawModule | null {
   return raw;
 }
 
-/** The self-test's secretstream known answer: key 0..31, AD 'qorgau/v1/self-test', one FINAL message. */
+/** The self-test's secretstream known answer: key 0..31, AD TAG.selfTest, one FINAL message. */
 function checkRaw(s: Sodium, raw: RawModule): void {
   const key = sequenceBytes(KEYBYTES);
-  const ad = s.from_string('qorgau/v1/self-test');
+  const ad = s.from_string(TAG.selfTest);
   const header = s.from_hex(SELF_TEST_EXPECTED.secretstreamHeader);
   const expected = s.from_hex(SELF_TEST_EXPECTED.secretstreamCiphertext);
   const message = s.from_string('qorgau self-test');
