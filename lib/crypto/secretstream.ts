@@ -20,6 +20,7 @@ import { TAG } from './domain';
 import { CryptoError } from './errors';
 import { SELF_TEST_EXPECTED, sequenceBytes } from './self-test';
 import type { Sodium } from './sodium';
+import { checkedRawModule, type TRawHeap } from './raw-module';
 
 /** Bytes secretstream adds to every message: one tag byte and a 16-byte MAC. */
 export const SECRETSTREAM_ABYTES = 17;
@@ -31,10 +32,7 @@ const STATEBYTES = 52;
 export const SECRETSTREAM_TAG = { message: 0, final: 3 } as const;
 
 /** The parts of the compiled module (Emscripten) this file calls. */
-type RawModule = {
-  HEAPU8: Uint8Array;
-  _malloc: (size: number) => number;
-  _free: (pointer: number) => void;
+type RawModule = TRawHeap & {
   _crypto_secretstream_xchacha20poly1305_init_push: (state: number, header: number, key: number) => number;
   _crypto_secretstream_xchacha20poly1305_init_pull: (state: number, header: number, key: number) => number;
   _crypto_secretstream_xchacha20poly1305_push: (
@@ -99,22 +97,17 @@ const checked = new WeakMap<Sodium, RawModule | null>();
  * @throws CryptoError('self_test_failed') when a direct call gives a wrong answer
  */
 function rawSecretstreamOf(s: Sodium): RawModule | null {
-  if (checked.has(s)) return checked.get(s)!;
-  const lib = (s as unknown as { libsodium?: Partial<RawModule> }).libsodium;
-  const raw =
-    lib &&
-    lib.HEAPU8 instanceof Uint8Array &&
-    typeof lib._malloc === 'function' &&
-    typeof lib._free === 'function' &&
-    typeof lib._crypto_secretstream_xchacha20poly1305_init_push === 'function' &&
-    typeof lib._crypto_secretstream_xchacha20poly1305_init_pull === 'function' &&
-    typeof lib._crypto_secretstream_xchacha20poly1305_push === 'function' &&
-    typeof lib._crypto_secretstream_xchacha20poly1305_pull === 'function'
-      ? (lib as RawModule)
-      : null;
-  if (raw) checkRaw(s, raw);
-  checked.set(s, raw);
-  return raw;
+  return checkedRawModule(
+    checked,
+    s,
+    [
+      '_crypto_secretstream_xchacha20poly1305_init_push',
+      '_crypto_secretstream_xchacha20poly1305_init_pull',
+      '_crypto_secretstream_xchacha20poly1305_push',
+      '_crypto_secretstream_xchacha20poly1305_pull',
+    ],
+    checkRaw,
+  );
 }
 
 /** The self-test's secretstream known answer: key 0..31, AD TAG.selfTest, one FINAL message. */
