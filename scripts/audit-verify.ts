@@ -6,13 +6,9 @@
  * hash, so that deleting the newest entries (which leaves a shorter chain that is still valid) is noticed too.
  * Exits 1 when a chain is broken or the remembered entry differs, 2 on a usage error.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { verifyAuditChain } from '../lib/audit/audit-chain';
 import { openDb } from '../lib/db/open-db';
-import { parseEnv } from '../lib/env';
-
-const root = path.resolve(import.meta.dirname, '..');
+import { loadDeployment } from './deployment';
 
 type TArgs = { org?: string; since?: { seq: number; hash: string } };
 
@@ -39,10 +35,7 @@ class UsageError extends Error {}
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const envFile = path.join(root, '.env');
-  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
-  const env = parseEnv(process.env);
-  const databaseUrl = env.DATABASE_URL.startsWith('file:') ? `file:${path.resolve(root, env.DATABASE_URL.slice(5))}` : env.DATABASE_URL;
+  const { env, databaseUrl } = loadDeployment();
   const db = await openDb(databaseUrl);
   try {
     const organisations = await db.organisation.findMany({

@@ -3,13 +3,10 @@
  * attachment pieces of this deployment (.env decides which), safe to run while the app is running.
  * npm run restore -- --from <folder> [--force]: restores one into an empty deployment (stop the app first).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { createAttachmentStorage } from '../lib/attachments/create-storage';
 import { createBackup, restoreBackup } from '../lib/backup/backup';
-import { parseEnv } from '../lib/env';
-
-const root = path.resolve(import.meta.dirname, '..');
+import { loadDeployment, root } from './deployment';
 
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -17,12 +14,9 @@ function argument(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const envFile = path.join(root, '.env');
-  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
-  const env = parseEnv(process.env);
+  const { env, databaseUrl } = loadDeployment();
   // The local disk or the object-storage bucket, as configured: a backup restores into either.
   const storage = createAttachmentStorage(env, root);
-  const databaseUrl = env.DATABASE_URL.startsWith('file:') ? `file:${path.resolve(root, env.DATABASE_URL.slice(5))}` : env.DATABASE_URL;
   if (process.argv.includes('--restore')) {
     const from = argument('--from');
     if (!from) throw new Error('usage: npm run restore -- --from <backup folder> [--force]');

@@ -4,20 +4,13 @@
  * closed and spam reports past the period with their files, keeps anonymised triage records only
  * where the organisation chose to, and records a `retention.run` audit entry per organisation.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { createAttachmentStorage } from '../lib/attachments/create-storage';
 import { openDb } from '../lib/db/open-db';
-import { parseEnv } from '../lib/env';
 import { applyRetention } from '../lib/retention/apply-retention';
-
-const root = path.resolve(import.meta.dirname, '..');
+import { loadDeployment, root } from './deployment';
 
 async function main(): Promise<void> {
-  const envFile = path.join(root, '.env');
-  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
-  const env = parseEnv(process.env);
-  const databaseUrl = env.DATABASE_URL.startsWith('file:') ? `file:${path.resolve(root, env.DATABASE_URL.slice(5))}` : env.DATABASE_URL;
+  const { env, databaseUrl } = loadDeployment();
   const db = await openDb(databaseUrl);
   try {
     const results = await applyRetention({ db, storage: createAttachmentStorage(env, root), serverSecret: env.QORGAU_SERVER_SECRET });

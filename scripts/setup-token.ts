@@ -5,24 +5,17 @@
  *
  * Usage: npm run setup:token [-- --locale ru|kk|en]
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb } from '../lib/db/open-db';
-import { parseEnv } from '../lib/env';
 import { locales, type Locale } from '../lib/i18n/config';
 import { createSetupToken } from '../lib/organisations/setup-token';
-
-const root = path.resolve(import.meta.dirname, '..');
+import { loadDeployment } from './deployment';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { locale: { type: 'string', default: 'ru' } } });
   const locale = values.locale as Locale;
   if (!locales.includes(locale)) throw new Error(`--locale must be one of ${locales.join(', ')}`);
-  const envFile = path.join(root, '.env');
-  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
-  const env = parseEnv(process.env);
-  const databaseUrl = env.DATABASE_URL.startsWith('file:') ? `file:${path.resolve(root, env.DATABASE_URL.slice(5))}` : env.DATABASE_URL;
+  const { env, databaseUrl } = loadDeployment();
   const db = await openDb(databaseUrl);
   try {
     const { token, expiresAt } = await createSetupToken(db, { serverSecret: env.QORGAU_SERVER_SECRET });

@@ -8,7 +8,7 @@ declare global {
     __qorgauBench?: {
       ready: Promise<void>;
       run: (name: BenchmarkName) => Promise<Record<string, number>>;
-      pipelineGiB: () => Promise<{ ms: number; outBytes: number; chunks: number; size: number }>;
+      pipelineMiB: (mib: number) => Promise<{ ms: number; outBytes: number; chunks: number; size: number }>;
       warmPipeline: () => Promise<void>;
     };
   }
@@ -17,8 +17,8 @@ declare global {
 window.__qorgauBench = {
   ready: ensureCryptoReady(),
   run: (name) => BENCHMARKS[name](),
-  pipelineGiB: async () => {
-    const blob = lazyBlob(1024);
+  pipelineMiB: async (mib) => {
+    const blob = lazyBlob(mib);
     return { ...(await runPipeline(blob)), size: blob.size };
   },
   warmPipeline: async () => {

@@ -17,12 +17,10 @@ import { SIZE, TAG } from './domain';
 import { CryptoError } from './errors';
 import { SELF_TEST_EXPECTED, sequenceBytes } from './self-test';
 import type { Sodium } from './sodium';
+import { checkedRawModule, type TRawHeap } from './raw-module';
 
 /** The parts of the compiled module (Emscripten) this file calls. 64-bit length arguments are passed as two i32. */
-type RawModule = {
-  HEAPU8: Uint8Array;
-  _malloc: (size: number) => number;
-  _free: (pointer: number) => void;
+type RawModule = TRawHeap & {
   _crypto_aead_xchacha20poly1305_ietf_decrypt: (
     m: number,
     mlenP: number,
@@ -59,19 +57,7 @@ const checked = new WeakMap<Sodium, RawModule | null>();
  * @throws CryptoError('self_test_failed') when the direct call gives a wrong answer
  */
 function rawAeadOf(s: Sodium): RawModule | null {
-  if (checked.has(s)) return checked.get(s)!;
-  const lib = (s as unknown as { libsodium?: Partial<RawModule> }).libsodium;
-  const raw =
-    lib &&
-    lib.HEAPU8 instanceof Uint8Array &&
-    typeof lib._malloc === 'function' &&
-    typeof lib._free === 'function' &&
-    typeof lib._crypto_aead_xchacha20poly1305_ietf_decrypt === 'function'
-      ? (lib as RawModule)
-      : null;
-  if (raw) checkRawAead(s, raw);
-  checked.set(s, raw);
-  return raw;
+  return checkedRawModule(checked, s, ['_crypto_aead_xchacha20poly1305_ietf_decrypt'], checkRawAead);
 }
 
 function checkRawAead(s: Sodium, raw: RawModule): void {

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { createAttachmentKey, decodeAttachmentKey, decryptAttachmentStream, encodeAttachmentKey, encryptAttachmentBlob, encryptAttachmentStream } from './attachment';
+import {
+  createAttachmentKey,
+  decodeAttachmentKey,
+  decryptAttachmentStream,
+  encodeAttachmentKey,
+  encryptAttachmentBlob,
+  encryptAttachmentStream,
+  ENCRYPT_WINDOW_CHUNKS,
+} from './attachment';
 import { ATTACHMENT } from './domain';
 import { attachmentEncryptedSize } from './padding';
 import { readySodium } from './sodium';
@@ -13,6 +21,7 @@ const binding = { reportId: REPORT_ID, index: 0 };
 const K = ATTACHMENT.chunkSize;
 const C = ATTACHMENT.encryptedChunkSize;
 const H = ATTACHMENT.headerSize;
+const W_CHUNKS = ENCRYPT_WINDOW_CHUNKS;
 
 async function encrypt(key: AttachmentKey, plaintext: Uint8Array, pieceSize?: number): Promise<Uint8Array> {
   return collect(await encryptAttachmentStream({ source: streamOf(plaintext, pieceSize), key, binding, plaintextSize: plaintext.length }));
@@ -33,6 +42,47 @@ function bytesOf(s: Awaited<ReturnType<typeof readySodium>>, size: number): Uint
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
+}
+
+/** A byte stream (as Blob.stream() and fetch bodies are) over `bytes`, answering BYOB reads with at most `piece` bytes. */
+function byteStreamOf(bytes: Uint8Array, piece = 50_000): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      const request = controller.byobRequest;
+      if (offset >= bytes.length) {
+        controller.close();
+        request?.respond(0);
+        return;
+      }
+      if (request?.view) {
+        const take = Math.min(piece, request.view.byteLength, bytes.length - offset);
+        new Uint8Array(request.view.buffer, request.view.byteOffset, take).set(bytes.subarray(offset, offset + take));
+        request.respond(take);
+        offset += take;
+      } else {
+        controller.enqueue(bytes.slice(offset, offset + piece));
+        offset += piece;
+      }
+    },
+  }) as ReadableStream<Uint8Array>;
+}
+
+/** Reads a byte stream with a BYOB reader whose view is `viewSize` bytes, as the uploader does (1 MiB) or smaller. */
+async function collectByob(stream: ReadableStream<Uint8Array>, viewSize: number): Promise<{ bytes: Uint8Array; reads: number[] }> {
+  const reader = stream.getReader({ mode: 'byob' });
+  const parts: Uint8Array[] = [];
+  const reads: number[] = [];
+  let buffer = new ArrayBuffer(viewSize);
+  for (;;) {
+    const { value, done } = await reader.read(new Uint8Array(buffer));
+    if (done) break;
+    parts.push(value.slice());
+    reads.push(value.length);
+    buffer = value.buffer as ArrayBuffer;
+  }
+  return { bytes: new Uint8Array(Buffer.concat(parts)), reads };
 }
 
 describe('attachment streams', () => {
@@ -156,7 +206,85 @@ describe('attachment streams', () => {
       maxLead = Math.max(maxLead, produced - consumed);
     }
     expect(consumed).toBe(size);
-    // The source is pulled only as fast as the consumer reads: never more than 4 chunks ahead.
-    expect(maxLead).toBeLessThanOrEqual(4 * K);
+    // The source is pulled only as fast as the consumer reads: never more than the 1 MiB read window and a few chunks
+    // ahead (the encrypted stream has no queue of its own: highWaterMark 0).
+    expect(maxLead).toBeLessThanOrEqual((ENCRYPT_WINDOW_CHUNKS + 4) * K);
+  });
+
+  it('gives a BYOB reader of any view size the same bytes as a default reader, whole chunks when they fit', async () => {
+    const s = await readySodium();
+    const key = await createAttachmentKey();
+    const plaintext = bytesOf(s, 40 * K + 123);
+    const source = () => byteStreamOf(plaintext, 70_000);
+    const start = () => encryptAttachmentStream({ source: source(), key, binding, plaintextSize: plaintext.length });
+    const reference = await collect(await start());
+    expect(reference.length).toBe(attachmentEncryptedSize(plaintext.length));
+    for (const viewSize of [1000, C, C + 1, 1024 * 1024]) {
+      const { bytes, reads } = await collectByob(await start(), viewSize);
+      // Different stream headers (random), so compare the sizes and what decrypts.
+      expect(bytes.length).toBe(reference.length);
+      expect(Buffer.from(await decrypt(key, bytes)).equals(Buffer.from(plaintext))).toBe(true);
+      if (viewSize === 1024 * 1024) expect(reads.reduce((a, b) => Math.max(a, b))).toBe(Math.floor(viewSize / C) * C);
+      if (viewSize === C) expect(reads.slice(1).every((n) => n === C)).toBe(true);
+    }
+    const small = bytesOf(s, 2 * K);
+    const oneByteViews = await collectByob(await encryptAttachmentStream({ source: byteStreamOf(small), key, binding, plaintextSize: small.length }), 1);
+    expect(Buffer.from(await decrypt(key, oneByteViews.bytes)).equals(Buffer.from(small))).toBe(true);
+    // Decryption hands out the same plaintext to a BYOB reader.
+    for (const viewSize of [1000, K, 1024 * 1024]) {
+      const plain = await collectByob(await decryptAttachmentStream({ source: byteStreamOf(reference, 30_000), key, binding }), viewSize);
+      expect(Buffer.from(plain.bytes).equals(Buffer.from(plaintext))).toBe(true);
+    }
+  });
+
+  it('round-trips sizes around the 1 MiB read window from byte streams and from other streams', async () => {
+    const s = await readySodium();
+    const key = await createAttachmentKey();
+    const W = ENCRYPT_WINDOW_CHUNKS * K;
+    for (const size of [W - 8, W - 7, W, W + 1, 2 * W - 8, 2 * W + K + 3]) {
+      const plaintext = bytesOf(s, size);
+      for (const source of [byteStreamOf(plaintext, 100_000), streamOf(plaintext, 100_000), new Blob([plaintext as Uint8Array<ArrayBuffer>]).stream()]) {
+        const ciphertext = await collect(await encryptAttachmentStream({ source, key, binding, plaintextSize: size }));
+        expect(ciphertext.length).toBe(attachmentEncryptedSize(size));
+        expect(Buffer.from(await decrypt(key, ciphertext, 77_777)).equals(Buffer.from(plaintext))).toBe(true);
+      }
+      await expect(collect(await encryptAttachmentStream({ source: byteStreamOf(plaintext), key, binding, plaintextSize: size + 1 }))).rejects.toMatchObject({ code: 'invalid_input' });
+      await expect(collect(await encryptAttachmentStream({ source: byteStreamOf(plaintext), key, binding, plaintextSize: size - 1 }))).rejects.toMatchObject({ code: 'invalid_input' });
+    }
+  });
+
+  it('cancels the source when the consumer cancels, and when decryption fails', async () => {
+    const s = await readySodium();
+    const key = await createAttachmentKey();
+    const plaintext = bytesOf(s, 3 * W_CHUNKS * K);
+    let cancelled: unknown = null;
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(plaintext);
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    const encrypted = await encryptAttachmentStream({ source, key, binding, plaintextSize: plaintext.length * 2 });
+    const reader = encrypted.getReader();
+    await reader.read();
+    await reader.read();
+    await reader.cancel('stop');
+    expect(cancelled).toBe('stop');
+
+    const ciphertext = await encrypt(key, plaintext);
+    const tampered = flipBit(ciphertext, (H + C + 10) * 8);
+    let cipherCancelled = false;
+    const cipherSource = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(tampered);
+      },
+      cancel() {
+        cipherCancelled = true;
+      },
+    });
+    await expect(collect(await decryptAttachmentStream({ source: cipherSource, key, binding }))).rejects.toMatchObject({ code: 'stream_invalid' });
+    expect(cipherCancelled).toBe(true);
   });
 });
