@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   // synchronous inserts and COMMIT's fsync do not hold the thread that reads and answers requests.
   const db = await getDb();
   if (providerOfDb(db) === 'sqlite' && !values['no-intake-thread']) {
-    setIntakeWriter(db, await ThreadedIntakeWriter.start(new URL('./qorgau-intake-thread.mjs', import.meta.url), getEnv().DATABASE_URL));
+    setIntakeWriter(db, await ThreadedIntakeWriter.start(new URL('./qorgau-intake-thread.mjs', import.meta.url), getEnv().DATABASE_URL, db));
   }
   const server = http.createServer((request, response) => {
     if (isSubmission(request.method, request.url)) {

@@ -21,6 +21,7 @@
  * lags counts into the newer window (stricter); one that runs ahead starts the next window early by
  * its lead.
  */
+import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import { providerOfDb, type Db } from '@/lib/db/open-db';
 import { AppError } from '@/lib/http/errors';
 
@@ -65,16 +66,16 @@ export function rateLimited(retryAfterSeconds: number): AppError {
   });
 }
 
-// Per database client, the buckets this process has seen full, and until when. Counts only grow within a window,
-// so a full window stays full: refusing from this memo can never let more through than the database would, it only
-// spares the database a trip while a flood goes on.
-const knownFull = new WeakMap<Db, Map<string, TWindow>>();
+// Per database client (or SQLite connection, for the intake writer's direct path), the buckets this process has
+// seen full, and until when. Counts only grow within a window, so a full window stays full: refusing from this memo
+// can never let more through than the database would, it only spares the database a trip while a flood goes on.
+const knownFull = new WeakMap<object, Map<string, TWindow>>();
 
-function fullMemo(db: Db): Map<string, TWindow> {
-  let memo = knownFull.get(db);
+function fullMemo(owner: object): Map<string, TWindow> {
+  let memo = knownFull.get(owner);
   if (!memo) {
     memo = new Map();
-    knownFull.set(db, memo);
+    knownFull.set(owner, memo);
   }
   return memo;
 }
@@ -95,16 +96,22 @@ export function refuseIfKnownFull(db: Db, limits: TLimit[], now: Date = new Date
   if (retryAfterMs > 0) throw rateLimited(retryAfterMs / 1000);
 }
 
-/**
- * Inside the caller's transaction, counts each request (the list of limits it falls under) in order against the
- * shared windows: a request is granted when every one of its limits has room, and then counts against all of them;
- * a refused request counts against none. Returns, per request, `null` (granted) or the 429 to answer with.
- * The counts are written by the time it returns and become visible to other instances when the caller commits;
- * if the transaction rolls back, nothing was counted.
- */
-export async function takeSlots(options: { db: Db; tx: TSqlClient; requests: TLimit[][]; now: Date }): Promise<(AppError | null)[]> {
-  const { db, tx, requests, now } = options;
-  const isPostgres = providerOfDb(db) === 'postgresql';
+/** A full window learnt elsewhere (the intake thread's 429), remembered for `refuseIfKnownFull` on `db`. */
+export function rememberFull(db: Db, full: TFullWindow[]): void {
+  const memo = fullMemo(db);
+  for (const { bucket, windowEnd, count } of full) {
+    const seen = memo.get(bucket);
+    if (!seen || seen.windowEnd < windowEnd || (seen.windowEnd === windowEnd && seen.count < count)) memo.set(bucket, { windowEnd, count });
+  }
+}
+
+/** A bucket found full for the window ending at `windowEnd` (ms), with the count others had committed in it. */
+export type TFullWindow = { bucket: string; windowEnd: number; count: number };
+
+/** What one counting needs to run: the upsert, and the buckets it names with how many requests name each. */
+type TSlotPlan = { buckets: string[]; named: Map<string, number>; sql: string; params: unknown[] };
+
+function planSlots(requests: TLimit[][], now: Date, isPostgres: boolean): TSlotPlan | null {
   const p = (n: number) => (isPostgres ? `$${n}` : '?');
   const byBucket = new Map<string, TLimit>();
   for (const limit of requests.flat()) {
@@ -118,23 +125,31 @@ export async function takeSlots(options: { db: Db; tx: TSqlClient; requests: TLi
   // committed. Until this transaction commits nobody else sees the optimistic counts, and the buckets where some
   // requests are refused are put right below.
   const buckets = [...byBucket.keys()].sort();
-  if (buckets.length === 0) return requests.map(() => null);
+  if (buckets.length === 0) return null;
   const named = new Map(buckets.map((bucket) => [bucket, requests.filter((limits) => limits.some((l) => l.bucket === bucket)).length]));
   const values = buckets.map((_, k) => `(${p(3 * k + 1)}, ${p(3 * k + 2)}, ${p(3 * k + 3)})`).join(', ');
-  const rows = await tx.$queryRawUnsafe<{ id: string; windowEnd: string; count: number | bigint }[]>(
-    `INSERT INTO "IntakeWindow" ("id", "windowEnd", "count") VALUES ${values}
+  return {
+    buckets,
+    named,
+    sql: `INSERT INTO "IntakeWindow" ("id", "windowEnd", "count") VALUES ${values}
      ON CONFLICT ("id") DO UPDATE SET
        "count" = CASE WHEN excluded."windowEnd" > "IntakeWindow"."windowEnd" THEN excluded."count" ELSE "IntakeWindow"."count" + excluded."count" END,
        "windowEnd" = CASE WHEN excluded."windowEnd" > "IntakeWindow"."windowEnd" THEN excluded."windowEnd" ELSE "IntakeWindow"."windowEnd" END
      RETURNING "id", "windowEnd", "count"`,
-    ...buckets.flatMap((bucket) => [bucket, minuteText(windowEndOf(byBucket.get(bucket)!, now)), named.get(bucket)!]),
-  );
+    params: buckets.flatMap((bucket) => [bucket, minuteText(windowEndOf(byBucket.get(bucket)!, now)), named.get(bucket)!]),
+  };
+}
+
+/** What the counts returned by the upsert decide: each request's verdict, what to give back, whether to clean up. */
+type TSlotDecision = { verdicts: (AppError | null)[]; refunds: [bucket: string, refused: number][]; endedBefore: string | null };
+
+function decideSlots(plan: TSlotPlan, rows: { id: string; windowEnd: string; count: number | bigint }[], requests: TLimit[][], now: Date, memo: Map<string, TWindow>): TSlotDecision {
+  const { buckets, named } = plan;
   const windows = new Map<string, TWindow>();
   for (const row of rows) windows.set(row.id, { windowEnd: minuteValue(row.windowEnd), count: Number(row.count) - named.get(row.id)! });
   if (windows.size !== buckets.length) throw new Error('the intake window upsert did not return every bucket');
   const hasNewWindow = [...windows.values()].some((window) => window.count === 0);
 
-  const memo = fullMemo(db);
   const taken = new Map<string, number>(buckets.map((bucket) => [bucket, 0]));
   const verdicts = requests.map((limits) => {
     const full = limits.filter((limit) => windows.get(limit.bucket)!.count >= limit.max);
@@ -154,23 +169,76 @@ export async function takeSlots(options: { db: Db; tx: TSqlClient; requests: TLi
     }
     return null;
   });
+  const refunds = buckets.map((bucket) => [bucket, named.get(bucket)! - taken.get(bucket)!] as [string, number]).filter(([, refused]) => refused > 0);
+  // A window started: the rows of windows that have ended (other buckets, idle since) are deleted.
+  const endedBefore = hasNewWindow ? minuteText(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS) : null;
+  return { verdicts, refunds, endedBefore };
+}
 
-  for (const bucket of buckets) {
-    const refused = named.get(bucket)! - taken.get(bucket)!;
-    if (refused > 0) await tx.$executeRawUnsafe(`UPDATE "IntakeWindow" SET "count" = "count" - ${p(1)} WHERE "id" = ${p(2)}`, refused, bucket);
+/**
+ * Inside the caller's transaction, counts each request (the list of limits it falls under) in order against the
+ * shared windows: a request is granted when every one of its limits has room, and then counts against all of them;
+ * a refused request counts against none. Returns, per request, `null` (granted) or the 429 to answer with.
+ * The counts are written by the time it returns and become visible to other instances when the caller commits;
+ * if the transaction rolls back, nothing was counted.
+ */
+export async function takeSlots(options: { db: Db; tx: TSqlClient; requests: TLimit[][]; now: Date }): Promise<(AppError | null)[]> {
+  const { db, tx, requests, now } = options;
+  const isPostgres = providerOfDb(db) === 'postgresql';
+  const plan = planSlots(requests, now, isPostgres);
+  if (!plan) return requests.map(() => null);
+  const rows = await tx.$queryRawUnsafe<{ id: string; windowEnd: string; count: number | bigint }[]>(plan.sql, ...plan.params);
+  const { verdicts, refunds, endedBefore } = decideSlots(plan, rows, requests, now, fullMemo(db));
+  for (const [bucket, refused] of refunds) {
+    await tx.$executeRawUnsafe(`UPDATE "IntakeWindow" SET "count" = "count" - ${isPostgres ? '$1' : '?'} WHERE "id" = ${isPostgres ? '$2' : '?'}`, refused, bucket);
   }
-  if (hasNewWindow) {
-    // A window started: delete the rows of windows that have ended (other buckets, idle since). On PostgreSQL rows
-    // another transaction holds are skipped rather than waited for (it is moving them to a new window anyway).
-    const ended = minuteText(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS);
+  if (endedBefore) {
+    // On PostgreSQL rows another transaction holds are skipped rather than waited for (it is moving them to a new
+    // window anyway).
     await tx.$executeRawUnsafe(
       isPostgres
         ? `DELETE FROM "IntakeWindow" WHERE "id" IN (SELECT "id" FROM "IntakeWindow" WHERE "windowEnd" <= $1 FOR UPDATE SKIP LOCKED)`
         : `DELETE FROM "IntakeWindow" WHERE "windowEnd" <= ?`,
-      ended,
+      endedBefore,
     );
   }
   return verdicts;
+}
+
+/**
+ * `takeSlots` on a better-sqlite3 connection that is inside a write transaction (the SQLite intake writer's direct
+ * path, lib/reports/sqlite-intake-store.ts): the same statements and the same decisions, run synchronously. Also
+ * returns the buckets found full, so that the thread can tell the process that answers requests
+ * (`rememberFull`).
+ */
+export function takeSlotsSqlite(connection: SqliteConnection, requests: TLimit[][], now: Date): { verdicts: (AppError | null)[]; full: TFullWindow[] } {
+  if (!connection.inTransaction) throw new Error('takeSlotsSqlite runs inside a transaction');
+  const plan = planSlots(requests, now, false);
+  if (!plan) return { verdicts: requests.map(() => null), full: [] };
+  const rows = cachedStatement(connection, plan.sql).all(...plan.params) as { id: string; windowEnd: string; count: number | bigint }[];
+  const memo = fullMemo(connection);
+  const { verdicts, refunds, endedBefore } = decideSlots(plan, rows, requests, now, memo);
+  for (const [bucket, refused] of refunds) cachedStatement(connection, `UPDATE "IntakeWindow" SET "count" = "count" - ? WHERE "id" = ?`).run(refused, bucket);
+  if (endedBefore) cachedStatement(connection, `DELETE FROM "IntakeWindow" WHERE "windowEnd" <= ?`).run(endedBefore);
+  const full = verdicts.some((v) => v !== null) ? [...memo].map(([bucket, window]) => ({ bucket, ...window })).filter((w) => w.windowEnd > now.getTime()) : [];
+  return { verdicts, full };
+}
+
+const statementCache = new WeakMap<SqliteConnection, Map<string, Statement>>();
+
+/** A statement prepared once per connection and text (the upsert's text depends only on the buckets named). */
+function cachedStatement(connection: SqliteConnection, sql: string): Statement {
+  let cache = statementCache.get(connection);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(connection, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
 }
 
 /** Interactive transactions that count slots wait their turn behind the intake writer's group commits. */

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '@/scripts/build-server';
 import { AppError } from '@/lib/http/errors';
+import { refuseIfKnownFull } from '@/lib/intake/rate-limit';
 import { ThreadedIntakeWriter } from './intake-thread';
 import { setIntakeWriter } from './intake-writer';
 import { submitReport } from './submit-report';
@@ -25,7 +26,7 @@ describe('the intake writer in a worker thread, on SQLite', () => {
   beforeAll(async () => {
     f = await createIntakeFixture('sqlite');
     await buildServer(bundleDir);
-    writer = await ThreadedIntakeWriter.start(pathToFileURL(path.join(bundleDir, 'qorgau-intake-thread.mjs')), f.t.url);
+    writer = await ThreadedIntakeWriter.start(pathToFileURL(path.join(bundleDir, 'qorgau-intake-thread.mjs')), f.t.url, f.t.db);
     setIntakeWriter(f.t.db, writer);
   });
   afterAll(async () => {
@@ -64,5 +65,11 @@ describe('the intake writer in a worker thread, on SQLite', () => {
     expect(results.map(statusOf).sort()).toEqual([201, 201, 429, 429]);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(Number((refused.reason as AppError).headers['Retry-After'])).toBeGreaterThan(0);
+    // A later one is refused by the thread from the committed count, and the thread tells the main thread, which then
+    // refuses the next before any work (its proof of work is not even checked).
+    expect(() => refuseIfKnownFull(f.t.db, limits)).not.toThrow();
+    const later = await buildSubmission(f, report);
+    expect(statusOf((await Promise.allSettled([submitReport({ db: f.t.db, request: later.request, settings: { ...f.settings, limits } })]))[0]!)).toBe(429);
+    expect(() => refuseIfKnownFull(f.t.db, limits)).toThrow(/Too many requests/);
   });
 });

@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '@/lib/http/errors';
+import type { Db } from '@/lib/db/open-db';
+import { rememberFull, type TFullWindow } from '@/lib/intake/rate-limit';
 import type { TIntakeWriter, TPendingSubmission } from './intake-writer';
 
 /**
@@ -24,8 +26,11 @@ export type TIntakeReply =
   | { id: number; ok: false; refusal: { code: ErrorCode; message: string; headers: Record<string, string> } }
   | { id: number; ok: false; failure: { name: string; code?: string } };
 
-/** What the main thread sends. */
+/** What the main thread sends: the submissions handed over in one turn of its event loop. */
 export type TIntakeRequest = { id: number; submission: TPendingSubmission };
+
+/** What the thread sends back: the fates settled in one turn of its loop, and the limit windows it found full. */
+export type TIntakeReplies = { replies: TIntakeReply[]; full: TFullWindow[] };
 
 /** The reply for an error the thread's writer rejected a submission with: refusals whole, anything else by name only. */
 export function replyFor(id: number, error: unknown): TIntakeReply {
@@ -38,15 +43,26 @@ export class ThreadedIntakeWriter implements TIntakeWriter {
   private nextId = 1;
   private isClosing = false;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+  private outgoing: TIntakeRequest[] = [];
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: TIntakeReply) => this.settle(reply));
+  private constructor(
+    private readonly worker: Worker,
+    private readonly db: Db,
+  ) {
+    worker.on('message', ({ replies, full }: TIntakeReplies) => {
+      // Before the 429s are answered: the next submission of the flood is refused before its proof of work is checked.
+      if (full.length > 0) rememberFull(this.db, full);
+      for (const reply of replies) this.settle(reply);
+    });
     worker.on('error', (error) => this.stopped(error));
     worker.on('exit', () => this.stopped(new Error('the intake thread exited')));
   }
 
-  /** Starts the thread from the bundled `file` (.next/qorgau-intake-thread.mjs) and waits until its database is open. */
-  static async start(file: URL, databaseUrl: string): Promise<ThreadedIntakeWriter> {
+  /**
+   * Starts the thread from the bundled `file` (.next/qorgau-intake-thread.mjs) on the database of `db` (the main
+   * thread's client, whose limit memo learns the full windows) and waits until its connection is open.
+   */
+  static async start(file: URL, databaseUrl: string, db: Db): Promise<ThreadedIntakeWriter> {
     const worker = new Worker(file, { workerData: { databaseUrl } });
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: unknown) => {
@@ -60,14 +76,21 @@ export class ThreadedIntakeWriter implements TIntakeWriter {
     });
     // The thread never keeps the process alive by itself.
     worker.unref();
-    return new ThreadedIntakeWriter(worker);
+    return new ThreadedIntakeWriter(worker, db);
   }
 
   write(submission: TPendingSubmission): Promise<void> {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, submission } satisfies TIntakeRequest);
+      // The submissions checked in this turn of the event loop go over in one message (one copy, one wake-up).
+      if (this.outgoing.push({ id, submission }) === 1) {
+        setImmediate(() => {
+          const batch = this.outgoing;
+          this.outgoing = [];
+          this.worker.postMessage(batch);
+        });
+      }
     });
   }
 

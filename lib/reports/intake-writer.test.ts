@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '@/lib/db/open-db';
+import { openDb, sqliteConnectionOf, type Db } from '@/lib/db/open-db';
+import { rememberFull } from '@/lib/intake/rate-limit';
 import { testProviders } from '@/lib/db/test-database';
 import { AppError } from '@/lib/http/errors';
+import { IntakeWriter, setIntakeWriter } from './intake-writer';
+import { SqliteIntakeStore } from './sqlite-intake-store';
 import { submitReport } from './submit-report';
 import { buildSubmission, createIntakeFixture, type TIntakeFixture } from './test-support';
 
@@ -12,12 +15,23 @@ function statusOf(result: PromiseSettledResult<unknown>): number {
   return result.reason instanceof AppError ? result.reason.status : 500;
 }
 
-describe.each(testProviders())('group commit of concurrent submissions on %s', (provider) => {
+// Prisma's path (PostgreSQL, and SQLite in a process without the intake thread) and SQLite's direct path (the intake
+// thread's: one synchronous transaction on a connection of the writer's own, lib/reports/sqlite-intake-store.ts).
+const paths = [...testProviders().map((provider) => [provider, 'Prisma'] as const), ['sqlite', 'direct'] as const];
+
+describe.each(paths)('group commit of concurrent submissions on %s, %s path', (provider, path) => {
   let f: TIntakeFixture;
+  let writerDb: Db | undefined;
   beforeAll(async () => {
     f = await createIntakeFixture(provider);
+    if (path === 'direct') {
+      writerDb = await openDb(f.t.url);
+      const db = f.t.db;
+      setIntakeWriter(db, new IntakeWriter(writerDb, { direct: new SqliteIntakeStore(sqliteConnectionOf(writerDb)), onFull: (full) => rememberFull(db, full) }));
+    }
   });
   afterAll(async () => {
+    await writerDb?.$disconnect();
     await f?.drop();
   });
 

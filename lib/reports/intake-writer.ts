@@ -4,9 +4,10 @@ import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import { providerOfDb, sqliteConnectionOf, type Db } from '@/lib/db/open-db';
 import { AppError } from '@/lib/http/errors';
 import { newId } from '@/lib/ids';
-import { LIMIT_TRANSACTION, takeSlots, type TLimit, type TSqlClient } from '@/lib/intake/rate-limit';
+import { LIMIT_TRANSACTION, takeSlots, type TFullWindow, type TLimit, type TSqlClient } from '@/lib/intake/rate-limit';
 import { isUniqueViolation } from './db-errors';
 import type { TAttachmentAnnouncement, TSubmitReportRequest } from './intake-schemas';
+import type { SqliteIntakeStore } from './sqlite-intake-store';
 
 /**
  * Group commit for anonymous intake. A submission whose proof of work and shape were checked is
@@ -40,12 +41,19 @@ export type TPendingSubmission = {
 };
 
 type TQueued = TPendingSubmission & { resolve: () => void; reject: (error: unknown) => void };
-type TReaders = { serial: number; readers: string[] };
+export type TReaders = { serial: number; readers: string[] };
+
+/**
+ * How a writer may store instead of through Prisma: `direct`, the SQLite intake thread's synchronous transaction on
+ * a connection of its own (lib/reports/sqlite-intake-store.ts), and `onFull`, told of the limit windows it finds
+ * full (the thread passes them on to the process that answers requests).
+ */
+export type TIntakeWriterOptions = { direct?: SqliteIntakeStore; onFull?: (full: TFullWindow[]) => void };
 
 /** The largest number of submissions in one transaction (bounded memory and lock time). */
 const MAX_BATCH = 128;
 
-const conflict = () => new AppError('conflict', 'This submission was already received, or its anti-spam check was already used.');
+export const conflict = () => new AppError('conflict', 'This submission was already received, or its anti-spam check was already used.');
 
 export class IntakeWriter {
   private queue: TQueued[] = [];
@@ -54,7 +62,10 @@ export class IntakeWriter {
   // serial itself is read again for every batch, so a new directory is never missed.
   private readonly readers = new Map<string, TReaders>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly options: TIntakeWriterOptions = {},
+  ) {}
 
   /** Stores one checked submission; resolves once it is committed, rejects with an `AppError` if refused. */
   write(submission: TPendingSubmission): Promise<void> {
@@ -85,6 +96,12 @@ export class IntakeWriter {
   }
 
   private async flush(batch: TQueued[]): Promise<void> {
+    if (this.options.direct) {
+      const { verdicts, full } = this.options.direct.store(batch);
+      verdicts.forEach((refusal, k) => (refusal ? batch[k]!.reject(refusal) : batch[k]!.resolve()));
+      if (full.length > 0) this.options.onFull?.(full);
+      return;
+    }
     const accepted: TQueued[] = [];
     const current = new Map<string, Promise<TReaders>>();
     for (const item of batch) {
@@ -211,7 +228,7 @@ export function setIntakeWriter(db: Db, writer: TIntakeWriter): void {
  * The server cannot check the cryptography, but it can refuse a report that leaves out a reader or
  * adds someone who is not one: every reader of the current directory gets exactly one envelope.
  */
-function checkRecipients(request: TSubmitReportRequest, current: TReaders): void {
+export function checkRecipients(request: TSubmitReportRequest, current: TReaders): void {
   const { envelope } = request;
   if (envelope.directorySerial !== current.serial) {
     throw new AppError('conflict', 'The list of reviewers has changed. Your report was not sent; it will be encrypted again for the current list.');
@@ -223,7 +240,7 @@ function checkRecipients(request: TSubmitReportRequest, current: TReaders): void
 }
 
 /** The unique values a submission would store; two submissions sharing one cannot both commit. */
-function keysOf(item: TPendingSubmission): string[] {
+export function keysOf(item: TPendingSubmission): string[] {
   return [`c:${item.challenge.id}`, `r:${item.request.envelope.reportId}`, `t:${item.accessTokenHash}`, ...item.request.attachments.map((a) => `a:${a.id}`)];
 }
 
@@ -244,17 +261,17 @@ function splitRepeats(items: TQueued[]): { unique: TQueued[]; repeated: TQueued[
 }
 
 /** The intake's tables and columns, in the order the rows of `rowsFor` give the values (and the order to insert). */
-const INTAKE_COLUMNS = {
+export const INTAKE_COLUMNS = {
   UsedChallenge: ['id', 'expiresHour'],
   Report: ['id', 'organisationId', 'directorySerial', 'sealed', 'accessTokenHash', 'expectedAttachments', 'isComplete', 'receivedDay', 'updatedDay'],
   ReportEnvelope: ['id', 'reportId', 'reviewerId', 'envelope'],
   Attachment: ['id', 'reportId', 'index', 'storageKey', 'encryptedSize', 'chunkSize', 'chunkCount', 'createdDay', 'expiresDay'],
 } as const;
-type TIntakeTable = keyof typeof INTAKE_COLUMNS;
-const INTAKE_TABLES = Object.keys(INTAKE_COLUMNS) as TIntakeTable[];
+export type TIntakeTable = keyof typeof INTAKE_COLUMNS;
+export const INTAKE_TABLES = Object.keys(INTAKE_COLUMNS) as TIntakeTable[];
 
 /** The rows that store the given submissions, per table, with booleans as the database wants them. */
-function rowsFor(provider: 'sqlite' | 'postgresql', items: TPendingSubmission[]): Record<TIntakeTable, unknown[][]> {
+export function rowsFor(provider: 'sqlite' | 'postgresql', items: TPendingSubmission[]): Record<TIntakeTable, unknown[][]> {
   const bool = provider === 'sqlite' ? (v: boolean) => (v ? 1 : 0) : (v: boolean) => v;
   return {
     UsedChallenge: items.map((i) => [i.challenge.id, new Date(i.challenge.expiresAt * 1000).toISOString().slice(0, 13)]),
