@@ -21,6 +21,7 @@ import { getEnv } from '@/lib/env';
 import { isSubmission, serveSubmission } from '@/lib/reports/intake-endpoint';
 import { ThreadedIntakeWriter } from '@/lib/reports/intake-thread';
 import { setIntakeWriter } from '@/lib/reports/intake-writer';
+import { policyHeaders } from '@/lib/security/response-policy';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,16 +45,19 @@ async function main(): Promise<void> {
   if (providerOfDb(db) === 'sqlite' && !values['no-intake-thread']) {
     setIntakeWriter(db, await ThreadedIntakeWriter.start(new URL('./qorgau-intake-thread.mjs', import.meta.url), getEnv().DATABASE_URL, db));
   }
+  // Neither handler should fail (answerSubmission answers every error itself, Next answers its own); if one does, the
+  // answer is a bare 500 with the browser policy, as Next's own server gives, and nothing but the error's name is logged.
+  const failed = (response: http.ServerResponse, error: unknown) => {
+    process.stderr.write(`qorgau: unexpected ${error instanceof Error ? error.name : typeof error} while answering a request\n`);
+    if (response.headersSent) return void response.destroy();
+    response.writeHead(500, policyHeaders('/', '', null)).end();
+  };
   const server = http.createServer((request, response) => {
     if (isSubmission(request.method, request.url)) {
-      serveSubmission(request, response).catch(() => {
-        // answerSubmission answers every error itself; this only guards against a broken connection.
-        if (!response.headersSent) response.writeHead(500).end();
-        else response.destroy();
-      });
+      serveSubmission(request, response).catch((error: unknown) => failed(response, error));
       return;
     }
-    void handle(request, response);
+    handle(request, response).catch((error: unknown) => failed(response, error));
   });
   server.on('error', (error) => {
     process.stderr.write(`qorgau: the server could not start (${(error as NodeJS.ErrnoException).code ?? error.name})\n`);

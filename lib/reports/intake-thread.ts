@@ -8,16 +8,18 @@ import type { TIntakeWriter, TPendingSubmission } from './intake-writer';
  * The intake writer in a worker thread, for SQLite under server.ts. better-sqlite3 is synchronous: every statement,
  * and above all each group commit's COMMIT with its fsync (synchronous=FULL), held the main thread, which could not
  * read, check or answer other requests meanwhile (about a third of its time under a flood of reports). The thread
- * (lib/reports/intake-thread-main.ts) runs the unchanged `IntakeWriter` (lib/reports/intake-writer.ts: checks
- * against what is stored, the limits counted in the same transaction, group commit, per-submission fallback) on a
- * SQLite connection of its own, opened with `openDb` like the app's. The main thread reads and checks each
- * submission as before (body, schema, proof of work, attachment limits) and hands it over; its promise settles when
- * the thread answers, which it does only after the commit that holds it. A refusal comes back as the same `AppError`.
+ * (lib/reports/intake-thread-main.ts) runs an `IntakeWriter` (lib/reports/intake-writer.ts: group commit) whose
+ * batches go to `SqliteIntakeStore` (lib/reports/sqlite-intake-store.ts: the directory check, clashes with what is
+ * stored, the limits counted in the same transaction, the inserts, in one synchronous transaction) on a SQLite
+ * connection of its own, opened with `openDb` like the app's. The main thread reads and checks each submission as
+ * before (body, schema, proof of work, attachment limits) and hands it over; its promise settles when the thread
+ * answers, which it does only after the commit that holds it. A refusal comes back as the same `AppError`.
  *
- * Two connections to one SQLite file in one process: each waits for the other's write lock with the busy timeout, and
- * neither waits on the other's thread to finish its transaction, so they cannot deadlock. If the thread stops, every
- * waiting submission fails (not acknowledged, nothing half-stored: SQLite rolls back what was not committed) and the
- * process exits, to be restarted by whatever runs it.
+ * Two connections to one SQLite file in one process: each waits for the other's write lock with the busy timeout
+ * (the main thread's writes, such as spending a proof of work, then wait while a group commit holds it: a few
+ * hundred microseconds, or one fsync), and neither waits on the other's thread to finish its transaction, so they
+ * cannot deadlock. If the thread stops, every waiting submission fails (not acknowledged, nothing half-stored:
+ * SQLite rolls back what was not committed) and the process exits, to be restarted by whatever runs it.
  */
 
 /** A submission's fate as the thread reports it. */
@@ -69,10 +71,13 @@ export class ThreadedIntakeWriter implements TIntakeWriter {
         if ((message as { ready?: unknown } | null)?.ready !== true) return;
         worker.off('message', onMessage);
         worker.off('error', reject);
+        worker.off('exit', onExit);
         resolve();
       };
+      const onExit = (code: number) => reject(new Error(`the intake thread exited with code ${code} before its database was open`));
       worker.on('message', onMessage);
       worker.once('error', reject);
+      worker.once('exit', onExit);
     });
     // The thread never keeps the process alive by itself.
     worker.unref();

@@ -128,4 +128,41 @@ describe.each(paths)('group commit of concurrent submissions on %s, %s path', (p
       await other.$disconnect();
     }
   });
+
+  it.runIf(path === 'direct')('answers 503 and stores nothing while another connection holds the write lock, and stores once it is free', async () => {
+    const connection = sqliteConnectionOf(writerDb!);
+    const timeout = connection.pragma('busy_timeout', { simple: true }) as number;
+    // A short busy timeout, so that the retries run out in a second rather than half a minute.
+    connection.pragma('busy_timeout = 20');
+    const { default: Database } = await import('better-sqlite3');
+    const holder = new Database(f.t.url.slice('file:'.length));
+    try {
+      const subs = await Promise.all(Array.from({ length: 3 }, () => buildSubmission(f, report)));
+      holder.exec('BEGIN IMMEDIATE');
+      const refused = await Promise.allSettled(subs.map((s) => submitReport({ db: f.t.db, request: s.request, settings: f.settings })));
+      expect(refused.map(statusOf)).toEqual([503, 503, 503]);
+      expect(((refused[0] as PromiseRejectedResult).reason as AppError).headers['Retry-After']).toBe('60');
+      holder.exec('ROLLBACK');
+      expect(await f.t.db.report.count({ where: { id: { in: subs.map((s) => s.reportId) } } })).toBe(0);
+      // Nothing was spent or counted: the same submissions go through now.
+      const stored = await Promise.allSettled(subs.map((s) => submitReport({ db: f.t.db, request: s.request, settings: f.settings })));
+      expect(stored.map(statusOf)).toEqual([201, 201, 201]);
+    } finally {
+      if (holder.inTransaction) holder.exec('ROLLBACK');
+      holder.close();
+      connection.pragma(`busy_timeout = ${timeout}`);
+    }
+  });
+
+  it('gives a submission sent twice in one batch the answer of its own transaction, after the batch', async () => {
+    const now = new Date();
+    const limited = { ...f.settings, limits: [{ bucket: `twice-${path.toLowerCase()}`, max: 1, windowSeconds: 3600 }] };
+    const first = await buildSubmission(f, report);
+    const twice = await buildSubmission(f, report);
+    // The first takes the only slot; the twin's first copy is refused for the limit, so its second copy must not be
+    // told "already received" (nothing of it was stored): it gets the 429 too.
+    const results = await Promise.allSettled([first, twice, twice].map((s) => submitReport({ db: f.t.db, request: s.request, settings: limited, now })));
+    expect(results.map(statusOf)).toEqual([201, 429, 429]);
+    expect(await f.t.db.report.findUnique({ where: { id: twice.reportId } })).toBeNull();
+  });
 });

@@ -1,7 +1,6 @@
 import { UPLOAD_CHUNK_BYTES, uploadChunkCount } from '@/lib/attachments/layout';
 import { REPORT_READER_ROLES, ZDirectoryBody } from '@/lib/crypto';
-import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
-import { providerOfDb, sqliteConnectionOf, type Db } from '@/lib/db/open-db';
+import { providerOfDb, type Db } from '@/lib/db/open-db';
 import { AppError } from '@/lib/http/errors';
 import { newId } from '@/lib/ids';
 import { LIMIT_TRANSACTION, takeSlots, type TFullWindow, type TLimit, type TSqlClient } from '@/lib/intake/rate-limit';
@@ -27,6 +26,10 @@ import type { SqliteIntakeStore } from './sqlite-intake-store';
  * batch locks the shared counters, the submissions that fit are stored and counted, the rest get a
  * 429, and the commit makes both visible at once. So a submission is counted exactly when it is
  * stored, across every instance, and the counters cost no commit of their own.
+ *
+ * This class runs Prisma's interactive transactions (PostgreSQL, and SQLite under `next dev`), or, given a `direct`
+ * store, hands each batch to it: the SQLite intake thread's synchronous transaction on a connection of its own
+ * (lib/reports/sqlite-intake-store.ts), which decides the same things in the same order.
  */
 export type TPendingSubmission = {
   organisationId: string;
@@ -290,41 +293,15 @@ export function rowsFor(provider: 'sqlite' | 'postgresql', items: TPendingSubmis
 }
 
 /**
- * Stores the given submissions inside the caller's transaction `tx`. On SQLite, with prepared
- * statements run on the adapter's own connection (it is the transaction's: `inTransaction`):
- * Prisma's driver prepares every statement again and passes each ~9 KB sealed report through its
- * query compiler, which cost more than the rest of the batch. Elsewhere (PostgreSQL, or if the
- * connection cannot be reached), one multi-row raw INSERT per table: Prisma's createMany spends about
- * three times as long on the sealed reports as the database spends storing them. Throws if any
- * insert fails; the caller's transaction then rolls back.
+ * Stores the given submissions inside the caller's transaction `tx`: one multi-row raw INSERT per table (Prisma's
+ * createMany spends about three times as long on the sealed reports as the database spends storing them). Throws if
+ * any insert fails; the caller's transaction then rolls back. (The SQLite intake thread does not come here: it
+ * stores on a connection of its own, lib/reports/sqlite-intake-store.ts.)
  */
 async function insertSubmissions(db: Db, tx: TSqlClient, items: TPendingSubmission[]): Promise<void> {
   const provider = providerOfDb(db);
   const rows = rowsFor(provider, items);
-  const connection = provider === 'sqlite' ? sqliteConnectionOf(db) : null;
-  if (connection?.inTransaction) {
-    const statements = preparedInserts(connection);
-    for (const table of INTAKE_TABLES) for (const row of rows[table]) statements[table].run(...row);
-    return;
-  }
   for (const table of INTAKE_TABLES) for (const statement of insertRows(tx, provider, table, [...INTAKE_COLUMNS[table]], rows[table])) await statement;
-}
-
-const prepared = new WeakMap<SqliteConnection, Record<TIntakeTable, Statement<unknown[]>>>();
-
-/** One prepared single-row INSERT per intake table, prepared once per connection. */
-function preparedInserts(connection: SqliteConnection): Record<TIntakeTable, Statement<unknown[]>> {
-  let statements = prepared.get(connection);
-  if (!statements) {
-    statements = Object.fromEntries(
-      INTAKE_TABLES.map((table) => {
-        const columns = INTAKE_COLUMNS[table];
-        return [table, connection.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)];
-      }),
-    ) as Record<TIntakeTable, Statement<unknown[]>>;
-    prepared.set(connection, statements);
-  }
-  return statements;
 }
 
 /** Bound values per statement, well under SQLite's 32 766 and PostgreSQL's 65 535. */

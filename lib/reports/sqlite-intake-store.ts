@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
 import { REPORT_READER_ROLES, ZDirectoryBody } from '@/lib/crypto';
 import { AppError } from '@/lib/http/errors';
@@ -16,9 +17,8 @@ import { conflict, checkRecipients, INTAKE_COLUMNS, INTAKE_TABLES, keysOf, rowsF
  * the shared limits counted in the same transaction (429 for those that do not fit, lib/intake/rate-limit.ts), and
  * then the inserts. The write lock is taken at BEGIN, so nothing another connection or instance commits can slip in
  * between the checks and the inserts, and a unique index can only fail on a programming error. If the transaction
- * fails anyway, nothing of it is stored or counted, and each submission is tried again in a transaction of its own,
- * so that one cannot take the others down with it. lib/reports/intake-writer.test.ts runs the writer's tests on
- * this path as well.
+ * fails anyway, nothing of it is stored or counted (see `storeOrSplit`). lib/reports/intake-writer.test.ts runs the
+ * writer's tests on this path as well.
  */
 export class SqliteIntakeStore {
   private readonly statements: Record<TIntakeTable, Statement<unknown[]>>;
@@ -45,26 +45,74 @@ export class SqliteIntakeStore {
 
   /**
    * Stores what it can of `items` in one transaction and returns each one's verdict (null = stored and committed by
-   * the time this returns), with the limit windows found full. Throws only if even a lone submission's transaction
-   * fails for a reason that is not a refusal (then that one alone gets the error).
+   * the time this returns), with the limit windows found full. A submission that repeats a unique value of an
+   * earlier one in the batch (the same submission sent twice) is tried after the batch, alone, as on Prisma's path:
+   * it gets the answer its own transaction gives (409 if the first was stored, else its own verdict).
    */
   store(items: TPendingSubmission[]): { verdicts: (AppError | Error | null)[]; full: TFullWindow[] } {
+    const verdicts: (AppError | Error | null)[] = items.map(() => null);
+    const full: TFullWindow[] = [];
+    const seen = new Set<string>();
+    const unique: number[] = [];
+    const repeated: number[] = [];
+    items.forEach((item, k) => {
+      const keys = keysOf(item);
+      if (keys.some((key) => seen.has(key))) repeated.push(k);
+      else {
+        unique.push(k);
+        for (const key of keys) seen.add(key);
+      }
+    });
+    const settle = (indices: number[], outcome: { verdicts: (AppError | Error | null)[]; full: TFullWindow[] }) => {
+      indices.forEach((k, j) => (verdicts[k] = outcome.verdicts[j]!));
+      full.push(...outcome.full);
+    };
+    settle(unique, this.storeOrSplit(unique.map((k) => items[k]!)));
+    for (const k of repeated) settle([k], this.storeOrSplit([items[k]!]));
+    return { verdicts, full };
+  }
+
+  /**
+   * One transaction for `items`; if it fails, nothing of it is stored or counted, and each submission is tried again
+   * in a transaction of its own, so that one cannot take the others down with it. A database that stays locked
+   * (another connection or process holding the write lock past the busy timeout and the retries) fails the batch as
+   * a whole with a 503: trying each alone would only wait again.
+   */
+  private storeOrSplit(items: TPendingSubmission[]): { verdicts: (AppError | Error | null)[]; full: TFullWindow[] } {
+    if (items.length === 0) return { verdicts: [], full: [] };
     try {
-      return this.storeTogether(items);
+      return this.storeRetrying(items);
     } catch (error) {
+      if (isBusy(error)) return { verdicts: items.map(() => busy()), full: [] };
       if (items.length === 1) return { verdicts: [asFailure(error)], full: [] };
       const verdicts: (AppError | Error | null)[] = [];
       const full: TFullWindow[] = [];
       for (const item of items) {
         try {
-          const one = this.storeTogether([item]);
+          const one = this.storeRetrying([item]);
           verdicts.push(one.verdicts[0]!);
           full.push(...one.full);
         } catch (alone) {
-          verdicts.push(asFailure(alone));
+          verdicts.push(isBusy(alone) ? busy() : asFailure(alone));
         }
       }
       return { verdicts, full };
+    }
+  }
+
+  /**
+   * `storeTogether`, run again after a short pause when SQLite reports the database busy (the busy timeout of
+   * `openDb` has then already been waited), as `openDb`'s `$transaction` does for Prisma's path. The pause blocks
+   * only this thread, whose work is exactly this.
+   */
+  private storeRetrying(items: TPendingSubmission[]): { verdicts: (AppError | null)[]; full: TFullWindow[] } {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return this.storeTogether(items);
+      } catch (error) {
+        if (attempt >= BUSY_ATTEMPTS || !isBusy(error)) throw error;
+        Atomics.wait(pause, 0, 0, randomInt(10, 50) * attempt);
+      }
     }
   }
 
@@ -72,7 +120,6 @@ export class SqliteIntakeStore {
     const run = this.connection.transaction(() => {
       const verdicts: (AppError | null)[] = items.map(() => null);
       const readers = new Map<string, TReaders | AppError>();
-      const seen = new Set<string>();
       const candidates: number[] = [];
       items.forEach((item, k) => {
         let current = readers.get(item.organisationId);
@@ -87,12 +134,10 @@ export class SqliteIntakeStore {
           verdicts[k] = error as AppError;
           return;
         }
-        const keys = keysOf(item);
-        if (keys.some((key) => seen.has(key)) || this.isStored(item)) {
+        if (this.isStored(item)) {
           verdicts[k] = conflict();
           return;
         }
-        for (const key of keys) seen.add(key);
         candidates.push(k);
       });
       const now = new Date(Math.max(...items.map((i) => i.now.getTime())));
@@ -139,6 +184,17 @@ export class SqliteIntakeStore {
     return readers;
   }
 }
+
+/** Attempts of one transaction while the database is busy (as `openDb`'s retries for Prisma). */
+const BUSY_ATTEMPTS = 6;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+const busy = () => new AppError('unavailable', 'The server is busy. Your report was not stored; please send it again in a minute.', { headers: { 'Retry-After': '60' } });
 
 /** A lone submission's failed transaction: a clash with a unique row is the 409 it would be on the Prisma path. */
 function asFailure(error: unknown): AppError | Error {
