@@ -102,28 +102,28 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
   const member: TStaffMember = { id: id(), login: `${role}-${id().slice(0, 8).toLowerCase()}`, password: `pw-${id()}`, totpSecret: createTotpSecret(), role, displayName: `Test ${role} ${id().slice(0, 4)}` };
   const enrolled = await enrolReviewer({ reviewerId: member.id, password: member.password, params: KDF });
   const serverSecret = await decodeServerSecret(info.env.QORGAU_SERVER_SECRET!);
-  await db.reviewer.create({
-    data: {
-      id: member.id,
-      organisationId: organisation.id,
-      login: member.login,
-      displayName: member.displayName,
-      role,
-      status: 'active',
-      passwordSalt: enrolled.salt,
-      kdfOpsLimit: KDF.opsLimit,
-      kdfMemLimit: KDF.memLimit,
-      authKeyHash: await hashServerToken({ serverSecret, token: enrolled.authKey, purpose: 'auth-key' }),
-      totpSecretSealed: sealAtRest(info.env.QORGAU_SERVER_SECRET!, 'totp-at-rest', new TextEncoder().encode(member.totpSecret), member.id) as Uint8Array<ArrayBuffer>,
-      xwingPublicKey: enrolled.keys.xwing.publicKey as Uint8Array<ArrayBuffer>,
-      signingPublicKey: enrolled.keys.signing.publicKey as Uint8Array<ArrayBuffer>,
-      wrappedSecretKeys: JSON.stringify(enrolled.passwordWrapped),
-      recoveryWrappedSecretKeys: JSON.stringify(enrolled.recoveryWrapped),
-      createdAt: new Date(),
-      approvedAt: new Date(),
-    },
-  });
-  // Publish the next directory with every active member (two workers may race: retry on a taken serial).
+  const reviewerRow = {
+    id: member.id,
+    organisationId: organisation.id,
+    login: member.login,
+    displayName: member.displayName,
+    role,
+    status: 'active',
+    passwordSalt: enrolled.salt,
+    kdfOpsLimit: KDF.opsLimit,
+    kdfMemLimit: KDF.memLimit,
+    authKeyHash: await hashServerToken({ serverSecret, token: enrolled.authKey, purpose: 'auth-key' }),
+    totpSecretSealed: sealAtRest(info.env.QORGAU_SERVER_SECRET!, 'totp-at-rest', new TextEncoder().encode(member.totpSecret), member.id) as Uint8Array<ArrayBuffer>,
+    xwingPublicKey: enrolled.keys.xwing.publicKey as Uint8Array<ArrayBuffer>,
+    signingPublicKey: enrolled.keys.signing.publicKey as Uint8Array<ArrayBuffer>,
+    wrappedSecretKeys: JSON.stringify(enrolled.passwordWrapped),
+    recoveryWrappedSecretKeys: JSON.stringify(enrolled.recoveryWrapped),
+    createdAt: new Date(),
+    approvedAt: new Date(),
+  };
+  // The member and the next directory, which lists every active member and them, are stored in one transaction: an
+  // approval in the browser running in another test checks that its directory lists exactly the active staff, and
+  // must never see a member who is active but not yet in a directory. Two workers may race for a serial: retry.
   const state = JSON.parse(fs.readFileSync(path.join(e2eDir, 'demo', 'demo-state.json'), 'utf8')) as { organisationKeyBackup: string };
   const organisationKey = await importOrganisationKeyBackup(state.organisationKeyBackup);
   for (let attempt = 0; ; attempt += 1) {
@@ -137,11 +137,14 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
       expiresAt: new Date(now.getTime() + 30 * 86_400_000),
       // Revocation tests move the epoch on: keep the current one.
       teamEpoch: current.teamEpoch,
-      reviewers: active.map((r) => ({ id: r.id, role: r.role as TStaffMember['role'], xwingPublicKey: r.xwingPublicKey! as never, signingPublicKey: r.signingPublicKey! as never })),
+      reviewers: [...active, reviewerRow].map((r) => ({ id: r.id, role: r.role as TStaffMember['role'], xwingPublicKey: r.xwingPublicKey! as never, signingPublicKey: r.signingPublicKey! as never })),
       organisationKey,
     });
     try {
-      await db.reviewerDirectory.create({ data: { id: id(), organisationId: organisation.id, serial: serial + 1, body: signed.body, signature: Buffer.from(signed.signature, 'base64url'), createdDay: day() } });
+      await db.$transaction([
+        db.reviewer.create({ data: reviewerRow }),
+        db.reviewerDirectory.create({ data: { id: id(), organisationId: organisation.id, serial: serial + 1, body: signed.body, signature: Buffer.from(signed.signature, 'base64url'), createdDay: day() } }),
+      ]);
       break;
     } catch (error) {
       if (attempt > 5) throw error;
