@@ -21,7 +21,7 @@
  * server runs under `node --cpu-prof` and the summary of its main thread during each phase is
  * printed (bench/intake/cpu-profile.ts).
  *
- * Environment: BENCH_SECONDS (20), BENCH_CONCURRENCY (16), BENCH_SUBMISSIONS (30000 prepared),
+ * Environment: BENCH_SECONDS (20), BENCH_CONCURRENCY (16), BENCH_SUBMISSIONS (50000 prepared),
  * BENCH_FRAMEWORK_SECONDS (5), BENCH_PORT (3600), BENCH_DIR (var/bench-intake). For comparisons, BENCH_SERVER:
  * `fast` (server.ts, the default), `fast-main-thread` (server.ts with the SQLite intake writer on its main thread),
  * `next-start` (plain `next start`: the route handler behind proxy.ts, as before server.ts).
@@ -43,8 +43,8 @@ const crash = process.argv.includes('--crash');
 const profile = process.argv.includes('--profile');
 const durationMs = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-// Enough for 20 s at about 1 500 per second; a run that uses them all up ends early (`seconds`).
-const prepareCount = Number(process.env.BENCH_SUBMISSIONS ?? 30000);
+// Enough for 20 s at about 2 500 per second; a run that uses them all up ends early (`seconds` says how long it ran).
+const prepareCount = Number(process.env.BENCH_SUBMISSIONS ?? 50000);
 const frameworkMs = Number(process.env.BENCH_FRAMEWORK_SECONDS ?? 5) * 1000;
 const serverKind = process.env.BENCH_SERVER ?? 'fast';
 if (!['fast', 'fast-main-thread', 'next-start'].includes(serverKind)) throw new Error(`BENCH_SERVER must be fast, fast-main-thread or next-start, not ${serverKind}`);
