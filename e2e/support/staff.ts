@@ -160,12 +160,17 @@ export async function createStaffMember(role: TStaffMember['role']): Promise<TSt
   const teamKey = await openTeamKey({ envelope: JSON.parse(own.envelope), directory, reviewerId: coordinator.id, keys: coordinatorKeys });
   const [envelope] = await sealTeamKeyForReviewers({ teamKey, directory, granterId: coordinator.id, granterKeys: coordinatorKeys, reviewerIds: [member.id] });
   // A revocation running in another test may have rotated the team key meanwhile and sealed the new
-  // epoch to everyone in the directory, this member included: keep that envelope if it exists.
-  await db.teamKeyEnvelope.upsert({
-    where: { organisationId_epoch_reviewerId: { organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id } },
-    update: {},
-    create: { id: id(), organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id, envelope: JSON.stringify(envelope) },
-  });
+  // epoch to everyone in the directory, this member included: keep that envelope if it exists. (Prisma's upsert
+  // reads, then creates: the revocation can store its envelope in between, and then the create clashes.)
+  try {
+    await db.teamKeyEnvelope.upsert({
+      where: { organisationId_epoch_reviewerId: { organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id } },
+      update: {},
+      create: { id: id(), organisationId: organisation.id, epoch: directory.teamEpoch, reviewerId: member.id, envelope: JSON.stringify(envelope) },
+    });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'P2002') throw error;
+  }
   return { ...member, recoveryKey: formatRecoveryKey(enrolled.recoveryKey) };
 }
 
