@@ -13,8 +13,8 @@ import { conflict, checkRecipients, INTAKE_COLUMNS, INTAKE_TABLES, keysOf, rowsF
  * through the event loop between statements); here the whole batch is a few hundred microseconds of SQLite.
  *
  * It decides exactly what `IntakeWriter`'s Prisma path decides, in the same order: the current directory's readers
- * (read again for every batch), clashes with what is stored or with an earlier submission of the same batch (409),
- * the shared limits counted in the same transaction (429 for those that do not fit, lib/intake/rate-limit.ts), and
+ * (read again for every batch), clashes with what is stored (409; a submission that repeats an earlier one of the
+ * same batch is tried alone after it), the shared limits counted in the same transaction (429 for those that do not fit, lib/intake/rate-limit.ts), and
  * then the inserts. The write lock is taken at BEGIN, so nothing another connection or instance commits can slip in
  * between the checks and the inserts, and a unique index can only fail on a programming error. If the transaction
  * fails anyway, nothing of it is stored or counted (see `storeOrSplit`). lib/reports/intake-writer.test.ts runs the
