@@ -13,7 +13,9 @@ import {
   isCryptoError,
 } from '@/lib/crypto';
 import { createSecretstreamPusher, SECRETSTREAM_ABYTES, SECRETSTREAM_TAG } from '@/lib/crypto/secretstream';
+import { concatBytes } from '@/lib/crypto/bytes';
 import { requireSodium } from '@/lib/crypto/sodium';
+import { streamOf } from '@/lib/crypto/test-fixtures';
 import { createPieceReader } from '@/lib/reporter/upload';
 
 type Result = { name: string; ok: boolean; detail?: string };
@@ -32,22 +34,12 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 async function readDefault(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   const reader = stream.getReader();
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return concat(parts);
+    if (done) return concatBytes(...parts);
     parts.push(value);
   }
 }
@@ -58,21 +50,10 @@ async function readByob(stream: ReadableStream<Uint8Array>, viewSize: number): P
   let buffer = new ArrayBuffer(viewSize);
   for (;;) {
     const { value, done } = await reader.read(new Uint8Array(buffer));
-    if (done) return concat(parts);
+    if (done) return concatBytes(...parts);
     parts.push(value.slice());
     buffer = value.buffer as ArrayBuffer;
   }
-}
-
-function sourceOf(bytes: Uint8Array, piece: number): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(offset, offset + piece));
-      offset += piece;
-    },
-  });
 }
 
 async function run(): Promise<Result[]> {
@@ -96,23 +77,23 @@ async function run(): Promise<Result[]> {
     const parts: Uint8Array[] = [];
     for (let n = 0; n < uploadChunkCount(encryptedSize); n += 1) parts.push((await pieces.read(uploadChunkLength(encryptedSize, n))).slice());
     await pieces.cancel();
-    ciphertext = concat(parts);
+    ciphertext = concatBytes(...parts);
     if (ciphertext.length !== encryptedSize) return false;
-    const byDefault = await readDefault(await decryptAttachmentStream({ source: sourceOf(ciphertext, 100_000), key, binding }));
+    const byDefault = await readDefault(await decryptAttachmentStream({ source: streamOf(ciphertext, 100_000), key, binding }));
     const byByob = await readByob(await decryptAttachmentStream({ source: new Blob([ciphertext as Uint8Array<ArrayBuffer>]).stream(), key, binding }), 50_000);
     return equal(byDefault, file) && equal(byByob, file);
   });
 
   await check('Blob -> encrypted chunks read by default -> decrypt', async () => {
     const encrypted = await readDefault(await encryptAttachmentBlob({ blob: new Blob([file as Uint8Array<ArrayBuffer>]), key, binding }));
-    const plain = await readDefault(await decryptAttachmentStream({ source: sourceOf(encrypted, 65_553), key, binding }));
+    const plain = await readDefault(await decryptAttachmentStream({ source: streamOf(encrypted, 65_553), key, binding }));
     return encrypted.length === encryptedSize && equal(plain, file);
   });
 
   await check('truncation at a chunk boundary is refused', async () => {
     const cut = ciphertext.subarray(0, 24 + 3 * 65_553);
     try {
-      await readDefault(await decryptAttachmentStream({ source: sourceOf(cut, 100_000), key, binding }));
+      await readDefault(await decryptAttachmentStream({ source: streamOf(cut, 100_000), key, binding }));
       return false;
     } catch (error) {
       return isCryptoError(error) && error.code === 'stream_invalid';

@@ -13,6 +13,7 @@ import {
 import { ATTACHMENT } from './domain';
 import { attachmentEncryptedSize } from './padding';
 import { readySodium } from './sodium';
+import { concatBytes } from './bytes';
 import { collect, flipBit, streamOf } from './test-fixtures';
 import type { AttachmentKey } from './types';
 
@@ -38,10 +39,6 @@ function bytesOf(s: Awaited<ReturnType<typeof readySodium>>, size: number): Uint
   const seed = new Uint8Array(32);
   seed[0] = dataCounter;
   return s.randombytes_buf_deterministic(size, seed);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts));
 }
 
 /** A byte stream (as Blob.stream() and fetch bodies are) over `bytes`, answering BYOB reads with at most `piece` bytes. */
@@ -142,16 +139,16 @@ describe('attachment streams', () => {
     const header = ciphertext.subarray(0, H);
     const chunk = (i: number) => ciphertext.subarray(H + i * C, H + (i + 1) * C);
     const cases = [
-      concat(header, chunk(1), chunk(0), chunk(2), chunk(3)), // reordered
-      concat(header, chunk(0), chunk(0), chunk(1), chunk(2), chunk(3)), // duplicated
-      concat(header, chunk(0), chunk(1), chunk(1), chunk(2), chunk(3)), // duplicated later
-      concat(header, chunk(0), chunk(2), chunk(3)), // dropped
-      concat(header, chunk(0), chunk(1), chunk(3)), // final too early
-      concat(ciphertext, new Uint8Array([0])), // trailing byte
-      concat(ciphertext, chunk(3)), // final chunk twice
+      concatBytes(header, chunk(1), chunk(0), chunk(2), chunk(3)), // reordered
+      concatBytes(header, chunk(0), chunk(0), chunk(1), chunk(2), chunk(3)), // duplicated
+      concatBytes(header, chunk(0), chunk(1), chunk(1), chunk(2), chunk(3)), // duplicated later
+      concatBytes(header, chunk(0), chunk(2), chunk(3)), // dropped
+      concatBytes(header, chunk(0), chunk(1), chunk(3)), // final too early
+      concatBytes(ciphertext, new Uint8Array([0])), // trailing byte
+      concatBytes(ciphertext, chunk(3)), // final chunk twice
     ];
     const other = await encrypt(key, bytesOf(s, 3 * K));
-    cases.push(concat(other.subarray(0, H + C), chunk(1), chunk(2), chunk(3))); // spliced with another stream of the same key
+    cases.push(concatBytes(other.subarray(0, H + C), chunk(1), chunk(2), chunk(3))); // spliced with another stream of the same key
     for (const tampered of cases) {
       await expect(decrypt(key, tampered)).rejects.toMatchObject({ code: 'stream_invalid' });
     }

@@ -1,5 +1,6 @@
 /**
- * Shared fixtures for the unit tests (not part of the public API; imported only by *.test.ts and the vector script).
+ * Shared fixtures for the unit tests (not part of the public API; imported only by *.test.ts, the vector script and
+ * the browser test page e2e/crypto/streams-page.ts).
  * Argon2id runs with the cheapest parameters here because its cost is not what these tests examine; the receipt and
  * password tests check the real parameters separately.
  */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { UPLOAD_CHUNK_BYTES, uploadChunkCount, uploadChunkLength } from '@/lib/attachments/layout';
 import { attachmentEncryptedSize, createAttachmentKey, decryptAttachmentStream, encryptAttachmentBlob } from '@/lib/crypto';
+import { streamOf } from '@/lib/crypto/test-fixtures';
 
 import { createPieceReader } from './upload';
 
@@ -20,17 +21,6 @@ async function readAllPieces(stream: ReadableStream<Uint8Array>, encryptedSize: 
   for (let n = 0; n < uploadChunkCount(encryptedSize); n += 1) pieces.push((await reader.read(uploadChunkLength(encryptedSize, n))).slice());
   await reader.cancel();
   return pieces;
-}
-
-function streamOf(bytes: Uint8Array, piece: number): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(offset, offset + piece));
-      offset += piece;
-    },
-  });
 }
 
 describe('upload piece reader', () => {

@@ -9,7 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDb, sqliteConnectionOf } from '@/lib/db/open-db';
 import type { TFullWindow } from '@/lib/intake/rate-limit';
-import { replyFor, type TIntakeReplies, type TIntakeReply, type TIntakeRequest } from './intake-thread';
+import { perTurn, replyFor, type TIntakeReplies, type TIntakeReply, type TIntakeRequest } from './intake-thread';
 import { IntakeWriter } from './intake-writer';
 import { SqliteIntakeStore } from './sqlite-intake-store';
 
@@ -17,17 +17,12 @@ const port = parentPort;
 if (!port) throw new Error('lib/reports/intake-thread-main.ts runs as a worker thread only');
 const db = await openDb((workerData as { databaseUrl: string }).databaseUrl);
 
-let replies: TIntakeReply[] = [];
+// The windows found full go with the next message, which always carries the 429s that found them.
 let full: TFullWindow[] = [];
-function send(reply: TIntakeReply): void {
-  if (replies.push(reply) === 1) {
-    setImmediate(() => {
-      port!.postMessage({ replies, full } satisfies TIntakeReplies);
-      replies = [];
-      full = [];
-    });
-  }
-}
+const send = perTurn<TIntakeReply>((replies) => {
+  port.postMessage({ replies, full } satisfies TIntakeReplies);
+  full = [];
+});
 
 const writer = new IntakeWriter(db, { direct: new SqliteIntakeStore(sqliteConnectionOf(db)), onFull: (found) => full.push(...found) });
 port.on('message', (batch: TIntakeRequest[]) => {

@@ -34,6 +34,23 @@ export type TIntakeRequest = { id: number; submission: TPendingSubmission };
 /** What the thread sends back: the fates settled in one turn of its loop, and the limit windows it found full. */
 export type TIntakeReplies = { replies: TIntakeReply[]; full: TFullWindow[] };
 
+/**
+ * Collects what is added in one turn of the event loop and hands it to `flush` as one array at the end of the turn:
+ * both sides of the thread send one message per turn (one copy, one wake-up) rather than one per submission.
+ */
+export function perTurn<T>(flush: (items: T[]) => void): (item: T) => void {
+  let items: T[] = [];
+  return (item) => {
+    if (items.push(item) === 1) {
+      setImmediate(() => {
+        const batch = items;
+        items = [];
+        flush(batch);
+      });
+    }
+  };
+}
+
 /** The reply for an error the thread's writer rejected a submission with: refusals whole, anything else by name only. */
 export function replyFor(id: number, error: unknown): TIntakeReply {
   if (error instanceof AppError) return { id, ok: false, refusal: { code: error.code, message: error.message, headers: error.headers } };
@@ -45,7 +62,8 @@ export class ThreadedIntakeWriter implements TIntakeWriter {
   private nextId = 1;
   private isClosing = false;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
-  private outgoing: TIntakeRequest[] = [];
+  // The submissions checked in one turn of the event loop go over in one message.
+  private readonly send = perTurn<TIntakeRequest>((batch) => this.worker.postMessage(batch));
 
   private constructor(
     private readonly worker: Worker,
@@ -88,14 +106,7 @@ export class ThreadedIntakeWriter implements TIntakeWriter {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      // The submissions checked in this turn of the event loop go over in one message (one copy, one wake-up).
-      if (this.outgoing.push({ id, submission }) === 1) {
-        setImmediate(() => {
-          const batch = this.outgoing;
-          this.outgoing = [];
-          this.worker.postMessage(batch);
-        });
-      }
+      this.send({ id, submission });
     });
   }
 

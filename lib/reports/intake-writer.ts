@@ -195,10 +195,7 @@ export class IntakeWriter {
     if (!latest) throw new AppError('unavailable', 'This service is not set up to receive reports yet.');
     if (this.readers.get(organisationId)?.serial !== latest.serial) {
       const directory = await this.db.reviewerDirectory.findUniqueOrThrow({ where: { organisationId_serial: { organisationId, serial: latest.serial } } });
-      const body = ZDirectoryBody.safeParse(JSON.parse(directory.body));
-      if (!body.success) throw new AppError('unavailable', 'The reviewer directory on the server is damaged.');
-      const readers = body.data.reviewers.filter((entry) => REPORT_READER_ROLES.includes(entry.role)).map((entry) => entry.id).sort();
-      this.readers.set(organisationId, { serial: latest.serial, readers });
+      this.readers.set(organisationId, readersOf(latest.serial, directory.body));
     }
     return this.readers.get(organisationId)!;
   }
@@ -225,6 +222,18 @@ export function intakeWriterFor(db: Db): TIntakeWriter {
  */
 export function setIntakeWriter(db: Db, writer: TIntakeWriter): void {
   writers.set(db, writer);
+}
+
+/** The readers of a stored directory (the ids of its report-reading roles, sorted); 503 if its body is damaged. */
+export function readersOf(serial: number, body: string): TReaders {
+  let parsed: ReturnType<typeof ZDirectoryBody.safeParse> | null;
+  try {
+    parsed = ZDirectoryBody.safeParse(JSON.parse(body));
+  } catch {
+    parsed = null;
+  }
+  if (!parsed?.success) throw new AppError('unavailable', 'The reviewer directory on the server is damaged.');
+  return { serial, readers: parsed.data.reviewers.filter((entry) => REPORT_READER_ROLES.includes(entry.role)).map((entry) => entry.id).sort() };
 }
 
 /**

@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Database as SqliteConnection, Statement } from 'better-sqlite3';
-import { REPORT_READER_ROLES, ZDirectoryBody } from '@/lib/crypto';
 import { AppError } from '@/lib/http/errors';
 import { takeSlotsSqlite, type TFullWindow } from '@/lib/intake/rate-limit';
-import { conflict, checkRecipients, INTAKE_COLUMNS, INTAKE_TABLES, keysOf, rowsFor, type TIntakeTable, type TPendingSubmission, type TReaders } from './intake-writer';
+import { conflict, checkRecipients, INTAKE_COLUMNS, INTAKE_TABLES, keysOf, readersOf, rowsFor, type TIntakeTable, type TPendingSubmission, type TReaders } from './intake-writer';
 
 /**
  * The SQLite intake writer's direct path: one group commit as one synchronous better-sqlite3 transaction
@@ -171,17 +170,13 @@ export class SqliteIntakeStore {
     const serial = Number(found);
     const known = this.readers.get(organisationId);
     if (known?.serial === serial) return known;
-    const body = this.directoryBody.get(organisationId, serial) as string;
-    let parsed: ReturnType<typeof ZDirectoryBody.safeParse>;
     try {
-      parsed = ZDirectoryBody.safeParse(JSON.parse(body));
-    } catch {
-      return new AppError('unavailable', 'The reviewer directory on the server is damaged.');
+      const readers = readersOf(serial, this.directoryBody.get(organisationId, serial) as string);
+      this.readers.set(organisationId, readers);
+      return readers;
+    } catch (error) {
+      return error as AppError;
     }
-    if (!parsed.success) return new AppError('unavailable', 'The reviewer directory on the server is damaged.');
-    const readers = { serial, readers: parsed.data.reviewers.filter((entry) => REPORT_READER_ROLES.includes(entry.role)).map((entry) => entry.id).sort() };
-    this.readers.set(organisationId, readers);
-    return readers;
   }
 }
 
